@@ -1,0 +1,3 @@
+from byway.cli import main
+
+raise SystemExit(main())
