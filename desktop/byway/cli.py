@@ -1,0 +1,69 @@
+"""Byway's front door: ``byway`` opens the desktop app (or, without a display, diagnoses in the
+terminal); ``byway diagnose | helper | lab | ...`` run one stage headless."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from byway import __version__
+from byway.commands.diagnose import add_diagnose_arguments, add_diagnose_parser, run_diagnose
+from byway.commands.helper import add_helper_parser
+from byway.i18n import translate
+from byway.store.locations import resolve_locations
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="byway",
+        description=translate(
+            "Cli", "Find out what this network blocks, learn which way out should work, and connect."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"byway {__version__}")
+    parser.add_argument(
+        "--portable",
+        type=Path,
+        metavar="DIR",
+        help=translate("Cli", "keep everything (settings, secrets, tor state) under DIR"),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_diagnose_parser(subparsers)
+    add_helper_parser(subparsers)
+    try:
+        from byway.lab.command import add_lab_parser
+    except ImportError:  # the lab needs nothing special to import; this guards partial installs
+        pass
+    else:
+        add_lab_parser(subparsers)
+    return parser
+
+
+def _has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.locations = resolve_locations(args.portable, Path(sys.argv[0]))
+    if args.command is None:
+        if _has_display():
+            try:
+                from byway.ui.app import run_app
+            except ImportError:
+                pass
+            else:
+                return run_app(args)
+        # No display: the diagnosis in the terminal, with Byway's default targets.
+        defaults = argparse.ArgumentParser(add_help=False)
+        add_diagnose_arguments(defaults)
+        diagnose_args = defaults.parse_args([])
+        diagnose_args.locations = args.locations
+        return run_diagnose(diagnose_args)
+    func = args.func
+    result = func(args)
+    return int(result)

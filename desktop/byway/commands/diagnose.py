@@ -1,0 +1,209 @@
+"""``byway diagnose``: measure this network, judge it, and print the findings (or OONI JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from byway.analyze.addresses import AddressPolicy
+from byway.consent import consent_question, is_yes, risk_text
+from byway.i18n import translate
+from byway.measure.diagnosis import Progress, ProgressKind, run_diagnosis
+from byway.measure.observations import Diagnosis, Endpoint, Target
+from byway.measure.relays import Relay, directory_authorities
+from byway.measure.settings import DEFAULT_DOH_URL, DEFAULT_RESOLVER, DEFAULT_TEST_HELPER, ProbeSettings
+from byway.store.errors import StorageUnavailable
+from byway.store.locations import Locations
+from byway.store.settings import load_settings, save_settings
+from byway.targets import TargetError, load_default_targets, load_target_file, parse_url, unique
+
+
+def _endpoint(text: str) -> Endpoint:
+    try:
+        return Endpoint.parse(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            translate("Cli", "expected IP:PORT, for example 8.8.8.8:53")
+        ) from None
+
+
+def _relay(text: str) -> Relay:
+    nickname, sep, address = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(translate("Cli", "expected NAME=IP:PORT"))
+    return Relay(nickname, _endpoint(address))
+
+
+def add_diagnose_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "diagnose",
+        help=translate("Cli", "find out what this network blocks, and how"),
+        description=translate(
+            "Cli",
+            "Test websites and the Tor network from here, compare with an uncensored control, and "
+            "explain what is blocked and how. Without URLs, Byway's default list is tested.",
+        ),
+    )
+    add_diagnose_arguments(parser)
+    parser.set_defaults(func=run_diagnose)
+
+
+def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("urls", nargs="*", metavar="URL", help=translate("Cli", "addresses to test"))
+    parser.add_argument("--targets", type=Path, metavar="FILE", help=translate("Cli", "a file of URLs"))
+    parser.add_argument(
+        "--json", action="store_true", help=translate("Cli", "print OONI-format measurements, one per line")
+    )
+    parser.add_argument("--test-helper", default=DEFAULT_TEST_HELPER, metavar="URL")
+    parser.add_argument(
+        "--no-control", action="store_true", help=translate("Cli", "do not ask a test helper")
+    )
+    parser.add_argument("--resolver", type=_endpoint, default=DEFAULT_RESOLVER, metavar="IP:PORT")
+    parser.add_argument("--no-resolver", action="store_true", help=translate("Cli", "skip the UDP DNS test"))
+    parser.add_argument("--doh", default=DEFAULT_DOH_URL, metavar="URL")
+    parser.add_argument("--no-doh", action="store_true", help=translate("Cli", "skip DNS-over-HTTPS"))
+    parser.add_argument(
+        "--no-system-resolver",
+        action="store_true",
+        help=translate("Cli", "use the --resolver answers instead of the system's"),
+    )
+    parser.add_argument(
+        "--relay",
+        type=_relay,
+        action="append",
+        default=None,
+        metavar="NAME=IP:PORT",
+        help=translate("Cli", "a Tor relay to test instead of the directory authorities (repeatable)"),
+    )
+    parser.add_argument("--no-tor", action="store_true", help=translate("Cli", "do not test the Tor network"))
+    parser.add_argument("--timeout", type=float, default=10.0, help=translate("Cli", "seconds per step"))
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--residual-window", type=float, default=90.0, metavar="SECONDS")
+    parser.add_argument(
+        "--accept-risks",
+        action="store_true",
+        help=translate("Cli", "consent to the tests without a prompt (for scripts)"),
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> ProbeSettings:
+    return ProbeSettings(
+        use_system_resolver=not args.no_system_resolver,
+        resolver=None if args.no_resolver else args.resolver,
+        doh_url=None if args.no_doh else args.doh,
+        test_helper=None if args.no_control else args.test_helper,
+        dns_timeout_s=min(4.0, args.timeout),
+        tcp_timeout_s=args.timeout,
+        tls_timeout_s=args.timeout,
+        http_timeout_s=args.timeout,
+        control_timeout_s=max(args.timeout * 3, 15.0),
+        concurrency=args.concurrency,
+        residual_window_s=args.residual_window,
+    )
+
+
+def targets_from_args(args: argparse.Namespace) -> list[Target]:
+    targets = [parse_url(url) for url in args.urls]
+    if args.targets is not None:
+        targets += load_target_file(args.targets)
+    if not targets:
+        targets = load_default_targets()
+    return unique(targets)
+
+
+def ensure_consent(args: argparse.Namespace, locations: Locations, stdin: TextIO, stderr: TextIO) -> bool:
+    """Ask once, remember the yes; ``--accept-risks`` answers for scripts."""
+    loaded = load_settings(locations)
+    for warning in loaded.warnings:
+        print(warning.message, file=stderr)
+    if loaded.settings.consent is not None:
+        return True
+    if not args.accept_risks:
+        print(risk_text(), file=stderr)
+        if not stdin.isatty():
+            print(
+                translate("Cli", "No terminal to ask for consent: run again with --accept-risks to agree."),
+                file=stderr,
+            )
+            return False
+        print(consent_question(), end="", file=stderr, flush=True)
+        if not is_yes(stdin.readline()):
+            print(translate("Cli", "Nothing was tested."), file=stderr)
+            return False
+    try:
+        save_settings(locations, loaded.settings.with_consent())
+    except StorageUnavailable as exc:
+        print(str(exc), file=stderr)  # the consent holds for this run even if it cannot be kept
+    return True
+
+
+def _print_progress(progress: Progress, stream: TextIO) -> None:
+    if progress.kind is ProgressKind.STARTED:
+        print(translate("Cli", "Testing {total} targets...").format(total=progress.total), file=stream)
+    elif progress.kind is ProgressKind.TARGET_DONE and progress.observation is not None:
+        from byway.analyze.verdict import judge
+
+        verdict = judge(progress.observation, _policy())
+        state = _verdict_word(verdict.blocking, verdict.accessible)
+        print(
+            f"[{progress.done:>3}/{progress.total}] {progress.observation.target.url}  {state}", file=stream
+        )
+    elif progress.kind is ProgressKind.RELAY_DONE and progress.relay is not None:
+        relay = progress.relay
+        ok = relay.tls is not None and relay.tls.handshake_completed
+        state = translate("Cli", "reachable") if ok else translate("Cli", "unreachable")
+        print(f"[{progress.done:>3}/{progress.total}] Tor relay {relay.nickname}  {state}", file=stream)
+
+
+def _verdict_word(blocking: object, accessible: bool | None) -> str:
+    if blocking is False and accessible:
+        return translate("Cli", "ok")
+    if blocking is False:
+        return translate("Cli", "down (not censorship)")
+    if blocking is None:
+        return translate("Cli", "unknown")
+    return translate("Cli", "blocked ({how})").format(how=blocking)
+
+
+def _policy() -> AddressPolicy:
+    return AddressPolicy.from_environment(os.environ)
+
+
+def run_diagnose(args: argparse.Namespace) -> int:
+    locations: Locations = args.locations
+    try:
+        targets = targets_from_args(args)
+    except TargetError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if not ensure_consent(args, locations, sys.stdin, sys.stderr):
+        return 3
+    relays: list[Relay] = []
+    if not args.no_tor:
+        relays = list(args.relay) if args.relay else list(directory_authorities())
+    settings = settings_from_args(args)
+    try:
+        diagnosis = asyncio.run(
+            run_diagnosis(targets, settings, relays, lambda p: _print_progress(p, sys.stderr))
+        )
+    except KeyboardInterrupt:
+        print(translate("Cli", "Stopped."), file=sys.stderr)
+        return 130
+    emit(diagnosis, args.json, sys.stdout)
+    return 0
+
+
+def emit(diagnosis: Diagnosis, as_json: bool, stream: TextIO) -> None:
+    """Print the result: OONI JSON lines, or the human report."""
+    from byway.report.render import render_json_lines, render_text
+
+    policy = _policy()
+    if as_json:
+        for line in render_json_lines(diagnosis, policy):
+            print(line, file=stream)
+    else:
+        print(render_text(diagnosis, policy), file=stream)
