@@ -86,13 +86,20 @@ def _refusal(backend: object) -> KeyringProblem | None:
 
 
 def usable_backend(backend: Any) -> Any:
-    """Return the backend Byway may use, unwrapping keyring's chainer; raise KeyringUnavailable."""
-    if _class_path(backend) == "keyring.backends.chainer.ChainerBackend":
-        members = list(getattr(backend, "backends", []))
+    """Return the backend Byway may use, unwrapping keyring's chainer; raise KeyringUnavailable.
+
+    The chainer would fall through to a plaintext backend when the first one refuses, so Byway picks
+    the best non-plaintext member itself.
+    """
+    from keyring.backends.chainer import ChainerBackend
+
+    if isinstance(backend, ChainerBackend):
+        members = list(backend.backends)
         usable = [member for member in members if _refusal(member) is None]
         if not usable:
-            problems = [_refusal(member) for member in members]
-            raise KeyringUnavailable(problems[0] or KeyringProblem.NONE_INSTALLED, _class_path(backend))
+            problems = [problem for member in members if (problem := _refusal(member)) is not None]
+            worst = KeyringProblem.PLAINTEXT_ONLY if KeyringProblem.PLAINTEXT_ONLY in problems else None
+            raise KeyringUnavailable(worst or KeyringProblem.NONE_INSTALLED, _class_path(backend))
         return usable[0]
     problem = _refusal(backend)
     if problem is not None:
@@ -109,7 +116,8 @@ def _problem_for(error: Exception) -> KeyringProblem:
         return KeyringProblem.LOCKED
     if isinstance(error, errors.NoKeyringError):
         return KeyringProblem.NONE_INSTALLED
-    if isinstance(error, errors.PasswordSetError | errors.PasswordDeleteError) or "Dismissed" in name:
+    refused = "dismissed" in name.lower() or "dismissed" in str(error).lower()
+    if isinstance(error, errors.PasswordSetError | errors.PasswordDeleteError) or refused:
         return KeyringProblem.REFUSED
     return KeyringProblem.BROKEN
 
