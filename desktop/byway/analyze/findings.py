@@ -170,14 +170,17 @@ def _dns_findings(
     known = fingerprints.match_dns(query.addresses)
     bogons = [a for a in policy.bogons(query.addresses) if a not in base.control_addresses]
     consistency = dns_consistency(query, observation.control, host, observation.tls_handshakes)
-    if known:
-        fp = known[0].fingerprint
-        evidence = _with(base, sign=Sign.KNOWN_INJECTOR, fingerprint=fp.name, countries=fp.countries)
+    fp_name, fp_countries = (known[0].name, known[0].countries) if known else ("", ())
+    if bogons:
+        evidence = _with(
+            base, sign=Sign.BOGON, addresses=tuple(bogons), fingerprint=fp_name, countries=fp_countries
+        )
+        yield Finding(Technique.DNS_INJECTION, host, evidence)
+    elif known:
+        evidence = _with(base, sign=Sign.KNOWN_INJECTOR, fingerprint=fp_name, countries=fp_countries)
         yield Finding(Technique.DNS_INJECTION, host, evidence)
     elif late is not None:
         yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.RACING_REPLY, late=late))
-    elif bogons:
-        yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.BOGON, addresses=tuple(bogons)))
     elif consistency is DnsConsistency.INCONSISTENT:
         yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.DIFFERS_FROM_CONTROL))
 

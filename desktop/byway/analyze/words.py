@@ -73,10 +73,15 @@ def _dns_injection(f: Finding) -> str:
         "fingerprint": e.fingerprint,
         "countries": _countries(e.countries),
     }
-    if e.sign is Sign.KNOWN_INJECTOR:
+    if e.sign is Sign.BOGON and e.fingerprint:
         text = _t(
-            "DNS injection: {resolver} answered {addresses} for {subject}, an address censors inject"
-            " ({fingerprint}, {countries})"
+            "DNS injection: {resolver} answered {addresses}, a bogon and a known injector's address"
+            " ({fingerprint}, {countries}); the control found {control}"
+        )
+    elif e.sign is Sign.KNOWN_INJECTOR:
+        text = _t(
+            "DNS injection: {resolver} answered {addresses} for {subject}, a known injector's address"
+            " ({fingerprint}, {countries}); the control found {control}"
         )
     elif e.sign is Sign.RACING_REPLY:
         text = _t(
