@@ -1,0 +1,134 @@
+"""Starting the world's services: lab CA, DNS/web/DoH, the OONI test helper, Moat.
+
+The world prefers ``byway.servers.world`` when it is installed and falls back to the lab's own
+``world_servers``; the UDP echo always comes from the lab. The OONI test helper (``byway helper``)
+is optional: the lab runs without it and ``status`` says so in one line.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from byway.lab import addresses as a
+from byway.lab.processes import LabProcess, is_running, known, log_dir, python_module, spawn
+from byway.servers.ca import issue, make_ca, write_ca, write_cert
+
+
+@dataclass(frozen=True)
+class CaFiles:
+    """The lab CA bundle clients trust, and the world's server certificate."""
+
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+
+def make_certificates() -> CaFiles:
+    """A fresh lab CA per ``up``, and one certificate for every lab name and service address."""
+    folder = a.STATE_DIR / "ca"
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = make_ca("Byway Lab CA")
+    ca_paths = write_ca(ca, folder)
+    names = [host.name for host in a.WORLD.hosts()]
+    ips = [a.WORLD.web_ip, a.WORLD.web2_ip, a.WORLD.doh_ip, a.WORLD.helper_ip, a.WORLD.moat_ip]
+    cert_paths = write_cert(issue(ca, names, ips, valid_days=30), folder, "world")
+    return CaFiles(ca_paths.cert_path, cert_paths.cert_path, cert_paths.key_path)
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def start_services(certs: CaFiles) -> list[LabProcess]:
+    """Start DNS, HTTP(S), DoH and UDP echo in the world; return what was started."""
+    etc = a.NETNS_ETC / a.NS_WORLD
+    etc.mkdir(parents=True, exist_ok=True)
+    (etc / "resolv.conf").write_text(f"# written by byway lab\nnameserver {a.WORLD.dns_ip}\n")
+    cert_args = ("--cert", str(certs.cert_file), "--key", str(certs.key_file))
+    started = [spawn("world", a.NS_WORLD, python_module("byway.lab.world_servers", *cert_args))]
+    started.append(start_helper())
+    wait_for_log(started[0], '"world": "ready"')
+    return started
+
+
+def start_helper() -> LabProcess:
+    listen = f"{a.WORLD.helper_ip}:{a.WORLD.helper_port}"
+    if _has_module("byway.cli"):
+        argv = python_module("byway", "helper", "--listen", listen)
+    else:
+        code = (
+            "import asyncio; from byway.testhelper.server import serve; "
+            f"asyncio.run(serve({a.WORLD.helper_ip!r}, {a.WORLD.helper_port}))"
+        )
+        argv = [*python_module("byway")[:1], "-c", code]
+    return spawn("helper", a.NS_WORLD, argv)
+
+
+def start_moat() -> LabProcess:
+    network = a.STATE_DIR / "tor" / "network.json"
+    listen = f"{a.WORLD.moat_ip}:{a.WORLD.moat_port}"
+    proc = spawn(
+        "moat",
+        a.NS_WORLD,
+        python_module("byway.lab.moat_server", "--listen", listen, "--network", str(network)),
+    )
+    wait_for_log(proc, "moat listening")
+    return proc
+
+
+def start_censor_helpers() -> list[LabProcess]:
+    """The rogue resolver and the blockpage/throttle relay; idle until a scenario routes to them."""
+    folder = a.STATE_DIR / "censor"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, value in (("dns.json", {"upstream": a.WORLD.dns_ip, "rules": []}), ("middlebox.json", {})):
+        if not (folder / name).exists():
+            (folder / name).write_text(json.dumps(value))
+    return [
+        spawn(
+            "censor-dns",
+            a.NS_CENSOR,
+            python_module("byway.lab.dns_injector", "--config", str(folder / "dns.json")),
+        ),
+        spawn(
+            "censor-middlebox",
+            a.NS_CENSOR,
+            python_module("byway.lab.middlebox", "--config", str(folder / "middlebox.json")),
+        ),
+    ]
+
+
+def wait_for_log(proc: LabProcess, marker: str, *, timeout_s: float = 15.0) -> bool:
+    """Wait until ``proc`` logs ``marker`` (it is listening), or dies, or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if marker in proc.log.read_text(errors="replace"):
+                return True
+        except OSError:
+            pass
+        if not is_running(proc):
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def helper_state() -> str | None:
+    """``None`` when the test helper runs; otherwise the last line of its log, to explain why not."""
+
+    for proc in known():
+        if proc.name == "helper":
+            if is_running(proc):
+                return None
+            try:
+                lines = (log_dir() / "helper.log").read_text(errors="replace").strip().splitlines()
+            except OSError:
+                lines = []
+            return lines[-1] if lines else "exited"
+    return "not started"
