@@ -9,6 +9,7 @@ old file is left untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -19,8 +20,6 @@ from byway.store.errors import StorageUnavailable
 
 def describe_os_error(error: OSError) -> str:
     """Plain words for the few ways a disk refuses a write."""
-    import errno
-
     if error.errno == errno.EROFS:
         return translate("Store", "the drive is read-only")
     if error.errno in (errno.ENOENT, errno.ENOTDIR):

@@ -176,10 +176,12 @@ class KeyringSecretStore:
     def set(self, secret_id: str, value: str) -> None:
         if secret_id == _INDEX_ENTRY:
             raise ValueError("reserved id")
-        self._call("set_password", secret_id, value)
+        # Index first: a crash in between leaves an id without a value (harmless), never a value
+        # that "forget everything" cannot find.
         index = self._index()
         if secret_id not in index:
             self._write_index([*index, secret_id])
+        self._call("set_password", secret_id, value)
 
     def delete(self, secret_id: str) -> None:
         if self._call("get_password", secret_id) is not None:

@@ -54,5 +54,23 @@ def portable(tmp_path: Path, home: Path) -> Iterator[Locations]:
     logging.getLogger("byway").setLevel(logging.NOTSET)
 
 
+class MemoryBackend:
+    """A well-behaved non-plaintext backend (what an OS keyring looks like to the adapter)."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        self.stored: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.stored.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.stored[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        del self.stored[(service, username)]
+
+
 def files_under(*roots: Path) -> list[Path]:
     return [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]

@@ -19,8 +19,7 @@ from byway.store import (
     save_settings,
 )
 
-from .conftest import FAST_KDF, files_under
-from .test_store_keyring import MemoryBackend
+from .conftest import FAST_KDF, MemoryBackend, files_under
 
 
 def populate(locations: Locations, store_secret: str, store: object) -> list[str]:

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import keyring.backends.fail
 import pytest
-from keyring.errors import KeyringLocked
+from keyring.errors import InitError, KeyringLocked, PasswordSetError
 
 from byway.store import (
     KeyringProblem,
@@ -26,7 +26,7 @@ from byway.store import (
     open_secret_store,
 )
 
-from .conftest import files_under
+from .conftest import MemoryBackend, files_under
 
 SCRIPT = Path(__file__).with_name("keyring_roundtrip.py")
 HAVE_SECRET_SERVICE = shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")
@@ -152,24 +152,6 @@ def test_chainer_skips_plaintext_member() -> None:
     assert store.list_ids() == ("proxy/abcdefgh",)
 
 
-class MemoryBackend:
-    """A well-behaved non-plaintext backend (what an OS keyring looks like to the adapter)."""
-
-    priority = 5
-
-    def __init__(self) -> None:
-        self.stored: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.stored.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.stored[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.stored[(service, username)]
-
-
 class LockedKeyring:
     """A backend whose collection stays locked, as keyring's SecretService reports it."""
 
@@ -202,3 +184,38 @@ def test_memory_store_round_trip_and_session_choice(locations: object) -> None:
     assert store.get("proxy/abcdefgh") is None
     assert store.list_ids() == ("custom-bridges/ijklmnop",)
     assert not locations.config_dir.exists() and not locations.data_dir.exists()
+
+
+class FailingBackend(MemoryBackend):
+    """A keyring that opens fine, then fails on the next write the way a real backend can."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self.error
+
+
+class DBusErrorResponse(Exception):
+    """Shaped like jeepney's error when the bus or the Secret Service goes away."""
+
+
+@pytest.mark.parametrize(
+    ("error", "problem"),
+    [
+        (InitError("Failed to create the collection: Prompt dismissed.."), KeyringProblem.REFUSED),
+        (PasswordSetError("refused"), KeyringProblem.REFUSED),
+        (KeyringLocked("Failed to unlock the item!"), KeyringProblem.LOCKED),
+        (InitError("Failed to connect"), KeyringProblem.BROKEN),
+        (DBusErrorResponse("org.freedesktop.DBus.Error.ServiceUnknown"), KeyringProblem.BROKEN),
+    ],
+)
+def test_failures_after_opening_become_keyring_unavailable(error: Exception, problem: KeyringProblem) -> None:
+    backend = FailingBackend(error)
+    store = open_keyring_store(backend)
+    with pytest.raises(KeyringUnavailable) as caught:
+        store.set("proxy/abcdefgh", "user:pw")
+    assert caught.value.problem is problem
+    assert caught.value.message.startswith(caught.value.reason)
+    assert backend.stored == {}
