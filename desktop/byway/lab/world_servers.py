@@ -14,6 +14,7 @@ import base64
 import json
 import ssl
 from pathlib import Path
+from typing import cast
 
 import dns.message
 
@@ -87,8 +88,8 @@ async def handle_web(reader: asyncio.StreamReader, writer: asyncio.StreamWriter)
 
 class _Echo(asyncio.DatagramProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        # Python 3.11's selector transport is not a registered DatagramTransport subclass.
+        self.transport = cast(asyncio.DatagramTransport, transport)
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.transport.sendto(data, addr)
