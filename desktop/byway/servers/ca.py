@@ -195,3 +195,19 @@ def client_context(ca: CertificateAuthority) -> ssl.SSLContext:
     context = ssl.create_default_context(cadata=ca.cert_pem.decode("ascii"))
     context.set_alpn_protocols(["http/1.1"])
     return context
+
+
+def load_cert(files: CertFiles) -> IssuedCert:
+    """Read a server certificate and key from files; its names come from the certificate's SAN."""
+    cert_pem = files.cert_path.read_bytes()
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        san = x509.SubjectAlternativeName([])
+    return IssuedCert(
+        dns_names=tuple(san.get_values_for_type(x509.DNSName)),
+        ip_addresses=tuple(str(ip) for ip in san.get_values_for_type(x509.IPAddress)),
+        cert_pem=cert_pem,
+        key_pem=files.key_path.read_bytes(),
+    )

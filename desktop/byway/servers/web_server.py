@@ -92,11 +92,21 @@ class _TlsContexts:
     def __init__(self, certificates: Sequence[IssuedCert]) -> None:
         contexts = [server_context(cert) for cert in certificates]
         self.by_name: dict[str, ssl.SSLContext] = {}
+        self.by_ip: dict[str, ssl.SSLContext] = {}
         for cert, context in zip(certificates, contexts, strict=True):
             for name in cert.dns_names:
                 self.by_name.setdefault(name.lower(), context)
+            for ip in cert.ip_addresses:
+                self.by_ip.setdefault(ip, context)
         self.default = contexts[0]
         self.default.sni_callback = self._choose
+
+    def for_connection(self, server_name: str | None, local_ip: str) -> ssl.SSLContext:
+        """A client that sends no SNI (it connected by address) gets the certificate for the
+        address it reached, if there is one, as real DoH servers do for ``https://1.1.1.1/``."""
+        if server_name is None and local_ip in self.by_ip:
+            return self.by_ip[local_ip]
+        return self.default
 
     def _choose(self, ssl_object: ssl.SSLObject | ssl.SSLSocket, name: str | None, _: ssl.SSLContext) -> None:
         chosen = _by_name(self.by_name, name)
@@ -191,7 +201,8 @@ class WebServer:
             return None
         if not hello:
             return None
-        return (*await self._open_streams(conn, self._contexts.default), server_name)
+        context = self._contexts.for_connection(server_name, conn.getsockname()[0])
+        return (*await self._open_streams(conn, context), server_name)
 
     async def _open_streams(
         self, conn: socket.socket, context: ssl.SSLContext | None
