@@ -14,6 +14,8 @@ import logging.handlers
 import re
 from pathlib import Path
 
+from byway.store.atomic import describe_os_error
+from byway.store.errors import StorageUnavailable
 from byway.store.locations import Locations
 
 LOGGER_NAME = "byway"
@@ -109,11 +111,14 @@ def configure_logging(locations: Locations, enabled: bool) -> Path | None:
     if not enabled:
         return None
     path = locations.ensure(locations.log_dir) / LOG_FILE_NAME
-    handler = _ByWayFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    try:
+        handler = _ByWayFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        path.chmod(0o600)
+    except OSError as error:
+        raise StorageUnavailable(path, describe_os_error(error)) from error
     handler.addFilter(ScrubFilter())
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > logging.INFO:
         logger.setLevel(logging.INFO)
-    path.chmod(0o600)
     return path

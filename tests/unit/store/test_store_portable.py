@@ -77,6 +77,8 @@ def test_read_only_root_raises_storage_unavailable_and_keeps_data(portable: Loca
             vault.delete("custom-bridges/gggggggg")
         assert vault.get("custom-bridges/gggggggg") == "obfs4 old"  # memory rolled back too
         assert load_settings(portable).settings.language == "fa"  # reading still works
+        with pytest.raises(StorageUnavailable):
+            configure_logging(portable, enabled=True)
     assert load_settings(portable).settings.language == "fa"
     assert VaultSecretStore.unlock(portable.vault_file, "pw").get("custom-bridges/gggggggg") == "obfs4 old"
     assert not [p for p in portable.config_dir.iterdir() if p.name != "settings.json"]
@@ -106,3 +108,14 @@ def test_vanished_root_raises_storage_unavailable_and_creates_nothing(
         unplugged.rename(portable.root)
     assert json.loads(portable.settings_file.read_text())["language"] == "fa"
     assert VaultSecretStore.unlock(portable.vault_file, "pw").get("proxy/hhhhhhhh") == "dave:pw"
+
+
+def test_corrupt_settings_on_read_only_root_are_not_lost(portable: Locations) -> None:
+    assert portable.root is not None
+    portable.ensure(portable.config_dir)
+    portable.settings_file.write_bytes(b"{broken")
+    with read_only(portable.root), pytest.raises(StorageUnavailable):
+        load_settings(portable)  # cannot keep it aside, so it refuses rather than risk losing it
+    assert portable.settings_file.read_bytes() == b"{broken"
+    [warning] = load_settings(portable).warnings
+    assert warning.moved_to.read_bytes() == b"{broken"
