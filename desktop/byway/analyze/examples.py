@@ -16,6 +16,7 @@ from byway.measure.observations import (
     ControlIpInfo,
     ControlTcp,
     ControlTls,
+    Diagnosis,
     DnsEngine,
     DnsQuery,
     DnsReply,
@@ -24,6 +25,7 @@ from byway.measure.observations import (
     HttpResponse,
     Observation,
     PacingSkip,
+    RelayReachability,
     SniRole,
     Target,
     TargetKind,
@@ -283,3 +285,67 @@ def doh_blocked() -> Observation:
 
 def paced() -> Observation:
     return observation(skipped=(PacingSkip(Endpoint(REAL_IP, 443), "residual_window"),))
+
+
+DIRECTORY_AUTHORITIES = (
+    ("moria1", "128.31.0.39", 9201),
+    ("tor26", "217.196.147.77", 443),
+    ("dizum", "45.66.35.11", 443),
+)
+
+
+def relay(
+    nickname: str = "moria1",
+    ip: str = "128.31.0.39",
+    port: int = 9201,
+    *,
+    tcp_failure: str | None = None,
+    tls_failure: str | None = None,
+) -> RelayReachability:
+    """A directory authority's ORPort as this network let us reach it (or not)."""
+    endpoint = Endpoint(ip, port)
+    handshake = None
+    if tcp_failure is None:
+        done = tls_failure is None or tls_failure.startswith("ssl_invalid")
+        handshake = TlsHandshake(endpoint, None, SniRole.NONE, tls_failure, done, 0.2)
+    return RelayReachability(nickname, endpoint, TcpConnect(endpoint, tcp_failure, 0.1), handshake)
+
+
+def relays(
+    *, tcp_failure: str | None = None, tls_failure: str | None = None
+) -> tuple[RelayReachability, ...]:
+    return tuple(
+        relay(n, ip, p, tcp_failure=tcp_failure, tls_failure=tls_failure)
+        for n, ip, p in DIRECTORY_AUTHORITIES
+    )
+
+
+def diagnosis(
+    observations: tuple[Observation, ...], relay_views: tuple[RelayReachability, ...] = ()
+) -> Diagnosis:
+    return Diagnosis(
+        started_at=STARTED_AT,
+        runtime_s=sum(o.runtime_s for o in observations),
+        observations=observations,
+        relays=relay_views,
+        resolver="",
+        doh_url="https://dns.google/dns-query",
+        test_helper="https://0.th.ooni.org/",
+    )
+
+
+def shutdown() -> Diagnosis:
+    """Nothing answers: every connection times out, the control and DoH too, and every relay."""
+    dead = observation(
+        queries=(
+            system_query((), "generic_timeout_error"),
+            DnsQuery(
+                "example.org", DnsEngine.DOH, "https://dns.google/dns-query", (), "generic_timeout_error", 4.0
+            ),
+        ),
+        tcp_connect=(),
+        tls_handshakes=(),
+        http=fetch(failure="generic_timeout_error"),
+        control_failure="generic_timeout_error",
+    )
+    return diagnosis((dead,), relays(tcp_failure="generic_timeout_error"))
