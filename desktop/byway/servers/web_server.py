@@ -51,6 +51,7 @@ from byway.servers.web_routes import (
 _log = logging.getLogger(__name__)
 _ZEROS = bytes(64 * 1024)
 _CLOSE_GRACE_S = 2.0
+_STALL_CAP_S = 600.0
 _T = TypeVar("_T")
 
 
@@ -75,15 +76,20 @@ class TlsConfig:
             raise ValueError("TLS needs at least one certificate")
 
 
-def _by_name(table: Mapping[str, _T], name: str | None) -> _T | None:
-    """Exact name first, then the ``*.parent`` wildcard (one label deep, as certificates match)."""
+def _by_name(table: Mapping[str, _T], name: str | None, *, any_depth: bool = False) -> _T | None:
+    """Exact name first, then a ``*.parent`` wildcard: one label deep as certificates match, or
+    (``any_depth``) any parent, as a censor's name list does."""
     if name is None:
         return None
-    name = name.rstrip(".").lower()
-    if name in table:
-        return table[name]
-    _, dot, parent = name.partition(".")
-    return table.get("*." + parent) if dot else None
+    labels = name.rstrip(".").lower().split(".")
+    if ".".join(labels) in table:
+        return table[".".join(labels)]
+    last = len(labels) if any_depth else min(2, len(labels))
+    for i in range(1, last):
+        wildcard = "*." + ".".join(labels[i:])
+        if wildcard in table:
+            return table[wildcard]
+    return None
 
 
 class _TlsContexts:
@@ -192,7 +198,7 @@ class WebServer:
             return (*await self._open_streams(conn, None), None)
         hello = await peek_client_hello(conn, timeout_s=self._tls.handshake_timeout_s)
         server_name = server_name_of(hello)
-        behaviour = _by_name(self._sni_rules, server_name)
+        behaviour = _by_name(self._sni_rules, server_name, any_depth=True)
         if behaviour is SniBehaviour.RESET:
             reset_socket(conn)
             return None
@@ -284,9 +290,10 @@ async def _swallow(conn: socket.socket) -> None:
     """Read and discard until the peer gives up: a stalled ClientHello gets no answer at all."""
     loop = asyncio.get_running_loop()
     try:
-        while await loop.sock_recv(conn, 4096):
-            pass
-    except OSError:
+        async with asyncio.timeout(_STALL_CAP_S):  # a lab runs for days: do not hoard sockets
+            while await loop.sock_recv(conn, 4096):
+                pass
+    except (OSError, TimeoutError):
         pass
     finally:
         conn.close()

@@ -187,3 +187,16 @@ def test_garbage_queries_are_ignored_and_the_server_keeps_answering() -> None:
 def test_lie_without_forged_addresses_is_rejected() -> None:
     with pytest.raises(ValueError, match="forged"):
         DnsRule(DnsBehaviour.LIE)
+
+
+def test_serves_on_ipv6_loopback() -> None:
+    async def main() -> None:
+        server = await start_dns_server("::1", 0, ZONE)
+        try:
+            query = dns.message.make_query("example.org", "AAAA")
+            response = await dns.asyncquery.udp(query, "::1", port=server.port, timeout=1.0)
+            assert _addresses(response) == {"::1"}
+        finally:
+            await server.close()
+
+    asyncio.run(main())

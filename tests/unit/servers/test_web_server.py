@@ -220,6 +220,34 @@ def test_stall_on_sni_never_answers_while_others_are_served() -> None:
     _run(scenario, _tls(a_test=SniBehaviour.STALL))
 
 
+def test_sni_rule_wildcards_cover_every_subdomain_and_certificates_one_label() -> None:
+    async def scenario(server: WebServer) -> None:
+        for name in ("x.b.test", "deep.x.b.test"):
+            with pytest.raises(ConnectionResetError):
+                await _open(server, name)
+        assert (await _get(server, "b.test")).status == 403  # the parent itself is not covered
+        server.set_sni_rules({})
+        with pytest.raises(ssl.SSLCertVerificationError):
+            await _open(server, "deep.x.b.test")  # *.b.test does not cover two labels
+
+    tls = _tls()
+    _run(scenario, TlsConfig(tls.certificates, {"*.b.test": SniBehaviour.RESET}, tls.handshake_timeout_s))
+
+
+def test_ipv6_loopback_serves_too() -> None:
+    async def main() -> None:
+        server = await start_web_server("::1", 0, SITES)
+        try:
+            reader, writer = await asyncio.open_connection("::1", server.port)
+            writer.write(b"GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n")
+            assert (await _read_reply(reader)).status == 404  # "[::1]" is no site
+            writer.close()
+        finally:
+            await server.close()
+
+    asyncio.run(main())
+
+
 def test_a_half_open_connection_neither_blocks_the_server_nor_lives_forever() -> None:
     async def scenario(server: WebServer) -> None:
         silent = socket.create_connection(("127.0.0.1", server.port))
