@@ -63,6 +63,7 @@ def control(
     tls = {
         key: ControlTls("example.org", connects, None if connects else "connection_refused")
         for key in endpoints
+        if port == 443
     }
     ip_info = {a: ControlIpInfo(REAL_ASN, 2) for a in addresses}
     ip_info.update(extra_ip_info or {})
