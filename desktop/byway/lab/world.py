@@ -53,12 +53,13 @@ def start_services(certs: CaFiles) -> list[LabProcess]:
     (etc / "resolv.conf").write_text(f"# written by byway lab\nnameserver {a.WORLD.dns_ip}\n")
     cert_args = ("--cert", str(certs.cert_file), "--key", str(certs.key_file))
     started = [spawn("world", a.NS_WORLD, python_module("byway.lab.world_servers", *cert_args))]
-    started.append(start_helper())
+    started.append(start_helper(certs))
     wait_for_log(started[0], '"world": "ready"')
     return started
 
 
-def start_helper() -> LabProcess:
+def start_helper(certs: CaFiles) -> LabProcess:
+    """The OONI test helper; it trusts the lab CA, as a real helper trusts the web's CAs."""
     listen = f"{a.WORLD.helper_ip}:{a.WORLD.helper_port}"
     if _has_module("byway.cli"):
         argv = python_module("byway", "helper", "--listen", listen)
@@ -68,7 +69,7 @@ def start_helper() -> LabProcess:
             f"asyncio.run(serve({a.WORLD.helper_ip!r}, {a.WORLD.helper_port}))"
         )
         argv = [*python_module("byway")[:1], "-c", code]
-    return spawn("helper", a.NS_WORLD, argv)
+    return spawn("helper", a.NS_WORLD, argv, env={"SSL_CERT_FILE": str(certs.ca_file)})
 
 
 def start_moat() -> LabProcess:
