@@ -31,6 +31,7 @@ _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", re.ASCII)
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9._,:+/=-]+", re.ASCII)
 # URL values: RFC 3986 characters minus quotes, backslash, '#', '<>', '{}', '|', '^' and '`'.
 _URL_VALUE = re.compile(r"[A-Za-z0-9._~:/?\[\]@!$&()*+,;=%-]+", re.ASCII)
+_PRINTABLE_LINE = re.compile(r"[ -~]*", re.ASCII)
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+", re.ASCII)
 URL_KEYS = frozenset({"url", "ampcache", "sqsqueue"})
 """Arguments whose value is a URL: checked as an http(s) URL with a host, in the wider URL alphabet."""
@@ -70,6 +71,8 @@ def check_characters(line: str) -> None:
                 "BridgeLine", "the bridge line is {length} characters long; the limit is {limit}"
             ).format(length=len(line), limit=MAX_LINE_LENGTH),
         )
+    if _PRINTABLE_LINE.fullmatch(line) and "#" not in line:
+        return
     for position, ch in enumerate(line, start=1):
         if " " <= ch <= "~":
             if ch == "#":
