@@ -25,7 +25,7 @@ ZONE = Zone(
 )
 
 
-async def _collect(server: DnsServer, qname: str, rdtype: str = "A", window_s: float = 0.3) -> list[bytes]:
+async def _collect(server: DnsServer, qname: str, rdtype: str = "A", window_s: float = 0.2) -> list[bytes]:
     """Every datagram the server sends back to one query within ``window_s`` (as an injector-aware
     probe listens for a second answer)."""
     query = dns.message.make_query(qname, rdtype)
@@ -128,7 +128,7 @@ def test_lie_answers_with_the_forged_address_of_the_queried_family() -> None:
 def test_race_sends_the_forgery_first_and_the_truth_after_the_delay() -> None:
     async def scenario(server: DnsServer) -> None:
         started = time.monotonic()
-        datagrams = await _collect(server, "blocked.test", window_s=0.4)
+        datagrams = await _collect(server, "blocked.test", window_s=0.3)
         assert len(datagrams) == 2
         first, second = (dns.message.from_wire(d) for d in datagrams)
         assert _addresses(first) == {"10.10.34.35"}

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from byway.servers.ca import make_ca, write_ca
+from byway.servers.world import main as world_main
 
 CA = make_ca("Byway world test CA")
 
@@ -138,14 +139,9 @@ def test_world_serves_dns_http_https_and_doh_and_reloads_on_sighup(
     assert process.wait(5) == 0
 
 
-def test_a_bad_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+def test_a_bad_config_exits_2_naming_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "world.json"
     config.write_text(json.dumps({"dns": {"rules": {"x.test": {"behaviour": "lie"}}}}))
-    result = subprocess.run(
-        [sys.executable, "-m", "byway.servers.world", "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=20,
-    )
-    assert result.returncode == 2
-    assert "dns.rules.x.test" in result.stderr and "forged" in result.stderr
+    assert world_main(["--config", str(config)]) == 2
+    stderr = capsys.readouterr().err
+    assert "dns.rules.x.test" in stderr and "forged" in stderr
