@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -152,10 +151,10 @@ EMPTY_DATABASE = FingerprintDatabase(http=(), dns=())
 
 
 def _default_directory() -> Path:
-    # Imported lazily (and by name): byway.resources belongs to another room, and importing this
-    # module, or loading from an explicit directory, must not need it.
-    resources = importlib.import_module("byway.resources")
-    return Path(resources.resources_dir()) / "fingerprints"
+    # Imported lazily: loading from an explicit directory (tests, tools) must not need it.
+    from byway.resources import resources_dir
+
+    return resources_dir() / "fingerprints"
 
 
 @functools.lru_cache(maxsize=4)
