@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from byway.lab import addresses as a
-from byway.lab.processes import LabProcess, is_running, known, log_dir, python_module, spawn
+from byway.lab.processes import LabProcess, is_running, known, log_dir, python_module, spawn, stop
 from byway.servers.ca import issue, make_ca, write_ca, write_cert
 
 
@@ -23,6 +23,7 @@ class CaFiles:
     """The lab CA bundle clients trust, and the world's server certificate."""
 
     ca_file: Path
+    ca_key_file: Path
     cert_file: Path
     key_file: Path
 
@@ -36,7 +37,7 @@ def make_certificates() -> CaFiles:
     names = [host.name for host in a.WORLD.hosts()]
     ips = [a.WORLD.web_ip, a.WORLD.web2_ip, a.WORLD.doh_ip, a.WORLD.helper_ip, a.WORLD.moat_ip]
     cert_paths = write_cert(issue(ca, names, ips, valid_days=30), folder, "world")
-    return CaFiles(ca_paths.cert_path, cert_paths.cert_path, cert_paths.key_path)
+    return CaFiles(ca_paths.cert_path, ca_paths.key_path, cert_paths.cert_path, cert_paths.key_path)
 
 
 def _has_module(name: str) -> bool:
@@ -46,15 +47,60 @@ def _has_module(name: str) -> bool:
         return False
 
 
+def servers_world_config(certs: CaFiles) -> dict[str, object]:
+    """The configuration of ``byway.servers.world`` for the lab's names (format: its docstring)."""
+    w = a.WORLD
+    pages: dict[str, object] = {}
+    for host in w.hosts():
+        routes = {
+            "/": {"kind": "page", "title": f"Byway lab site {host.name}",
+                  "body": f"<h1>Welcome to {host.name}</h1>" + "<p>lorem ipsum</p>" * 40},
+            "/big": {"kind": "huge", "size": 512 * 1024},
+            "*": {"kind": "page", "title": f"Byway lab site {host.name}", "body": f"<p>{host.name}</p>"},
+        }  # fmt: skip
+        pages[host.name] = {"routes": routes}
+    webs = (w.web_ip, w.web2_ip, w.doh_ip)
+    return {
+        "zone": {"ttl": 60, "names": {host.name: [host.ip] for host in w.hosts()}},
+        "dns": {"listen": [f"{w.dns_ip}:53"]},
+        "sites": pages,
+        "http": {"listen": [f"{ip}:80" for ip in webs]},
+        "https": {
+            "listen": [f"{ip}:443" for ip in webs],
+            "ca": {"cert": str(certs.ca_file), "key": str(certs.ca_key_file)},
+            "handshake_timeout_s": 10,
+        },
+        "doh": {"sites": [f"dns.{a.DOMAIN}"], "path": "/dns-query"},
+    }
+
+
 def start_services(certs: CaFiles) -> list[LabProcess]:
-    """Start DNS, HTTP(S), DoH and UDP echo in the world; return what was started."""
+    """Start DNS, HTTP(S), DoH and UDP echo in the world; return what was started.
+
+    ``byway.servers.world`` serves DNS and the web when it is installed and starts cleanly; the
+    lab's own ``world_servers`` stands in otherwise, and always provides the UDP echo.
+    """
     etc = a.NETNS_ETC / a.NS_WORLD
     etc.mkdir(parents=True, exist_ok=True)
     (etc / "resolv.conf").write_text(f"# written by byway lab\nnameserver {a.WORLD.dns_ip}\n")
     cert_args = ("--cert", str(certs.cert_file), "--key", str(certs.key_file))
-    started = [spawn("world", a.NS_WORLD, python_module("byway.lab.world_servers", *cert_args))]
+    started: list[LabProcess] = []
+    if _has_module("byway.servers.world"):
+        config = a.STATE_DIR / "world.json"
+        config.write_text(json.dumps(servers_world_config(certs), indent=1))
+        world = spawn("world", a.NS_WORLD, python_module("byway.servers.world", "--config", str(config)))
+        if wait_for_log(world, '"event": "ready"'):
+            started.append(world)
+            echo = spawn("world-udp", a.NS_WORLD, python_module("byway.lab.world_servers", "--udp-only"))
+            wait_for_log(echo, '"world": "ready"')
+            started.append(echo)
+        else:
+            stop(world.name)
+    if not started:
+        fallback = spawn("world", a.NS_WORLD, python_module("byway.lab.world_servers", *cert_args))
+        wait_for_log(fallback, '"world": "ready"')
+        started.append(fallback)
     started.append(start_helper(certs))
-    wait_for_log(started[0], '"world": "ready"')
     return started
 
 
