@@ -274,3 +274,23 @@ def test_close_ends_open_connections() -> None:
         writer.close()
 
     asyncio.run(main())
+
+
+def test_a_client_that_stops_mid_handshake_is_dropped_after_the_handshake_deadline() -> None:
+    async def scenario(server: WebServer) -> None:
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        client = client_context(CA).wrap_bio(incoming, outgoing, server_hostname="a.test")
+        with pytest.raises(ssl.SSLWantReadError):
+            client.do_handshake()
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(outgoing.read())  # a complete ClientHello, then silence
+        started = time.monotonic()
+        assert await reader.read(65536)  # the server's flight arrives...
+        async with asyncio.timeout(2):
+            while await reader.read(65536):  # ...and the connection ends at the deadline
+                pass
+        assert 0.3 <= time.monotonic() - started < 1.5
+        writer.close()
+        assert (await _get(server, "a.test")).status == 200
+
+    _run(scenario, _tls())
