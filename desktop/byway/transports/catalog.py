@@ -236,7 +236,7 @@ def save_refreshed(catalog: Catalog, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / REFRESHED_FILE
     partial = target.with_name(target.name + ".partial")
-    partial.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    partial.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     partial.replace(target)
     return target
 
