@@ -1,8 +1,9 @@
 """Benchmark: diagnose 30 local targets, 10 of them black-holed.
 
 Reports the wall time divided by the longest single step timeout (goal <= 1.3), and, measured
-in the same run, the same targets probed one at a time (the sequential baseline). The world's servers and the control run in a child process, as they
-would on other machines, so the figure is the probe's own. Only loopback traffic.
+in the same run, the same targets probed one at a time (the sequential baseline). The world's
+servers and the control run in a child process, as they would on other machines, so the figure is
+the probe's own. Only loopback traffic.
 
     .venv/bin/python benchmarks/bench_diagnose.py [--timeout 2.0]
 """

@@ -71,8 +71,11 @@ class LoopbackWorld:
 
 
 def default_sites() -> dict[str, Site]:
-    page = Page(title="Welcome to the example site", body="<p>" + "real content " * 200 + "</p>",
-                headers=(("X-Site-Id", "real"),))
+    page = Page(
+        title="Welcome to the example site",
+        body="<p>" + "real content " * 200 + "</p>",
+        headers=(("X-Site-Id", "real"),),
+    )
     return {name: Site({"*": page}) for name in NAMES} | {"*": Site({"*": page})}
 
 
@@ -101,7 +104,9 @@ async def loopback_world(
     os.environ["SSL_CERT_FILE"] = str(ca_files.cert_path)
     started: list[object] = []
     try:
-        isp_dns = await start_dns_server("127.0.0.1", 0, Zone.of(isp_zone) if isp_zone else zone, isp_rules or {})
+        isp_dns = await start_dns_server(
+            "127.0.0.1", 0, Zone.of(isp_zone) if isp_zone else zone, isp_rules or {}
+        )
         started.append(isp_dns)
         clean_dns = await start_dns_server("127.0.0.1", 0, zone, authority=clean)
         started.append(clean_dns)
@@ -112,7 +117,9 @@ async def loopback_world(
         )
         started.append(https)
         helper = TestHelperServer(
-            HelperConfig(step_timeout_s=1.5, request_timeout_s=8.0, resolver=Endpoint("127.0.0.1", clean_dns.port))
+            HelperConfig(
+                step_timeout_s=1.5, request_timeout_s=8.0, resolver=Endpoint("127.0.0.1", clean_dns.port)
+            )
         )
         await helper.start("127.0.0.1", 0)
         started.append(helper)

@@ -90,11 +90,16 @@ def test_a_forged_reply_racing_the_genuine_one_is_caught_by_listening(tmp_path):
 
 def test_a_dns_redirect_to_a_blockpage_is_found_and_the_blockpage_named(tmp_path):
     # A real blockpage text from OONI's fingerprints (Iran's national blockpage iframe).
-    body = '<html><head><title>Blocked</title></head><body><iframe src="http://10.10.34.34?type=Invalid Site&policy=MainPolicy"></iframe></body></html>'
+    body = (
+        "<html><head><title>Blocked</title></head><body>"
+        '<iframe src="http://10.10.34.34?type=Invalid Site&policy=MainPolicy"></iframe></body></html>'
+    )
 
     async def run():
         async with loopback_world(tmp_path) as world:
-            blockpage = await start_web_server("127.0.0.2", world.http.port, {"*": Site({"*": Blockpage(body)})})
+            blockpage = await start_web_server(
+                "127.0.0.2", world.http.port, {"*": Site({"*": Blockpage(body)})}
+            )
             try:
                 world.isp_dns.set_rules({"blocked.test": DnsRule(DnsBehaviour.LIE, forged=("127.0.0.2",))})
                 return await run_diagnosis([Target(world.url("blocked.test"))], world.settings())
@@ -134,7 +139,9 @@ def test_sni_reset_fails_the_real_name_while_a_benign_name_completes(tmp_path):
 def test_doh_resolves_through_the_https_endpoint(tmp_path):
     async def run():
         async with loopback_world(tmp_path) as world:
-            return await run_diagnosis([Target(world.url("site.test"))], world.settings(doh_url=world.doh_url))
+            return await run_diagnosis(
+                [Target(world.url("site.test"))], world.settings(doh_url=world.doh_url)
+            )
 
     doh = asyncio.run(run()).observations[0].query(DnsEngine.DOH)
     assert doh is not None and doh.failure is None
