@@ -27,7 +27,7 @@ def analyze_observation(
     policy: AddressPolicy = STANDARD_POLICY,
     fingerprints: FingerprintDatabase = EMPTY_DATABASE,
 ) -> TargetResult:
-    verdict = judge(observation, policy)
+    verdict = judge(observation, policy, fingerprints)
     return TargetResult(
         observation, verdict, find(observation, verdict, policy=policy, fingerprints=fingerprints)
     )

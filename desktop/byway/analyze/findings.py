@@ -139,14 +139,32 @@ def _control_addresses(observation: Observation) -> tuple[str, ...]:
     return doh.addresses if doh is not None else ()
 
 
+def _family(address: str) -> int:
+    return 6 if ":" in address else 4
+
+
 def _racing_reply(query: DnsQuery) -> tuple[str, ...] | None:
-    """The addresses of a later reply that disagrees with the first: an injector won the race."""
+    """The addresses of a later reply that contradicts the first: an injector won the race.
+
+    Only a contradiction counts. A later reply with no address, or with addresses of a family the
+    first reply did not answer (an AAAA answer after an A answer), is ordinary traffic; a later reply
+    with addresses after a first "no such name" is the genuine resolver arriving too late.
+    """
     if not query.replies:
         return None
     first = query.replies[0]
     for later in query.replies[1:]:
-        if set(later.addresses) != set(first.addresses) or later.rcode != first.rcode:
-            return later.addresses
+        if not later.addresses:
+            continue
+        if not first.addresses:
+            if first.rcode != "NOERROR":
+                return later.addresses
+            continue
+        for family in {_family(a) for a in later.addresses}:
+            ours = {a for a in first.addresses if _family(a) == family}
+            theirs = {a for a in later.addresses if _family(a) == family}
+            if ours and ours != theirs:
+                return later.addresses
     return None
 
 
@@ -167,7 +185,9 @@ def _dns_findings(
         if late is not None and late:
             yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.RACING_REPLY, late=late))
         return
-    known = fingerprints.match_dns(query.addresses)
+    # An address the control also got is the site's own, whatever the fingerprints say (127.0.0.1 is
+    # both a common injected answer and, in a lab, a real one).
+    known = fingerprints.match_dns([a for a in query.addresses if a not in base.control_addresses])
     bogons = [a for a in policy.bogons(query.addresses) if a not in base.control_addresses]
     consistency = dns_consistency(query, observation.control, host, observation.tls_handshakes)
     fp_name, fp_countries = (known[0].name, known[0].countries) if known else ("", ())
@@ -324,7 +344,7 @@ def find(
     A target that fails for the control too is reported as down, and nothing else is claimed: an
     outage is not censorship.
     """
-    verdict = verdict if verdict is not None else judge(observation, policy)
+    verdict = verdict if verdict is not None else judge(observation, policy, fingerprints)
     skips = tuple(
         Finding(Technique.PACING_SKIP, str(s.endpoint), Evidence(endpoint=s.endpoint, reason=s.reason))
         for s in observation.skipped

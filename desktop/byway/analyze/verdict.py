@@ -14,6 +14,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from byway.analyze.addresses import STANDARD_POLICY, AddressPolicy, is_ip_literal
+from byway.analyze.fingerprints import EMPTY_DATABASE, FingerprintDatabase
 from byway.analyze.http_compare import body_length_match, headers_match, status_code_match, title_match
 from byway.measure.observations import (
     Control,
@@ -197,11 +198,23 @@ def _https_fetched(observation: Observation) -> bool:
 
 
 def _decide(
-    observation: Observation, consistency: DnsConsistency | None, compared: _HttpComparison
+    observation: Observation,
+    consistency: DnsConsistency | None,
+    compared: _HttpComparison,
+    blockpage: bool,
 ) -> tuple[Blocking, bool | None]:
-    """OONI's decision tree, as ``(blocking, accessible)``."""
+    """OONI's decision tree, as ``(blocking, accessible)``.
+
+    Two refinements over the legacy tree, both from OONI's newer analysis: a page that matches a
+    blockpage fingerprint is blocked whatever the control says (the fingerprint is the proof), and a
+    page that differs from the control after an inconsistent DNS answer is blamed on DNS, which sent
+    the browser to the wrong server in the first place.
+    """
     if _https_fetched(observation):
         return False, True
+    inconsistent = consistency is DnsConsistency.INCONSISTENT
+    if blockpage:
+        return ("dns" if inconsistent else "http-diff"), False
     control = observation.control
     if control is None or observation.control_failure is not None:
         return None, None
@@ -210,7 +223,7 @@ def _decide(
         return (False, False) if control.dns.failure is not None else ("dns", False)
     attempts = observation.tcp_connect
     if attempts and all(c.failure is not None for c in attempts):
-        if consistency is DnsConsistency.INCONSISTENT:
+        if inconsistent:
             return "dns", False  # the addresses were wrong: that the control cannot reach them is moot
         if not any(_control_connected(control, str(c.endpoint)) for c in attempts):
             return False, False
@@ -222,12 +235,12 @@ def _decide(
     if http is None:
         return None, None
     if http.failure is not None or http.response is None:
-        return ("dns", False) if consistency is DnsConsistency.INCONSISTENT else ("http-failure", False)
+        return ("dns", False) if inconsistent else ("http-failure", False)
     if compared.status_code_match and (
         compared.body_length_match or compared.headers_match or compared.title_match
     ):
         return False, True
-    return "http-diff", False
+    return ("dns" if inconsistent else "http-diff"), False
 
 
 def _tls_interfered(observation: Observation) -> bool:
@@ -245,7 +258,7 @@ def _tls_interfered(observation: Observation) -> bool:
 
 
 def _blocking_flags(
-    observation: Observation, blocking: Blocking, accessible: bool | None, flags: DnsFlags
+    observation: Observation, blocking: Blocking, accessible: bool | None, flags: DnsFlags, blockpage: bool
 ) -> BlockingFlags:
     result = BlockingFlags.NONE
     control = observation.control
@@ -260,20 +273,35 @@ def _blocking_flags(
         result |= BlockingFlags.TLS
     if blocking == "http-failure":
         result |= BlockingFlags.HTTP_FAILURE
-    if blocking == "http-diff":
+    if blocking == "http-diff" or blockpage or (blocking == "dns" and _page_differs(observation)):
         result |= BlockingFlags.HTTP_DIFF
     if accessible is True:
         result |= BlockingFlags.SUCCESS
     return result
 
 
-def judge(observation: Observation, policy: AddressPolicy = STANDARD_POLICY) -> Verdict:
-    """The verdict for one target. Total: any :class:`Observation` gets a verdict, never an error."""
+def _page_differs(observation: Observation) -> bool:
+    http = observation.http
+    return http is not None and http.failure is None and http.response is not None
+
+
+def judge(
+    observation: Observation,
+    policy: AddressPolicy = STANDARD_POLICY,
+    fingerprints: FingerprintDatabase = EMPTY_DATABASE,
+) -> Verdict:
+    """The verdict for one target. Total: any :class:`Observation` gets a verdict, never an error.
+
+    Pass the fingerprints (:func:`~byway.analyze.fingerprints.load_fingerprints`) so that a known
+    blockpage counts as blocking even when the control cannot be reached.
+    """
     query = probe_query(observation)
     control = observation.control
     consistency = dns_consistency(query, control, observation.target.hostname, observation.tls_handshakes)
     compared = _compare_http(observation)
-    blocking, accessible = _decide(observation, consistency, compared)
+    response = observation.http.response if observation.http is not None else None
+    blockpage = response is not None and bool(fingerprints.match_http(response))
+    blocking, accessible = _decide(observation, consistency, compared, blockpage)
     flags = dns_flags(query, control, consistency, policy)
     http = observation.http
     return Verdict(
@@ -288,7 +316,7 @@ def judge(observation: Observation, policy: AddressPolicy = STANDARD_POLICY) -> 
         title_match=compared.title_match,
         blocking=blocking,
         accessible=accessible,
-        blocking_flags=_blocking_flags(observation, blocking, accessible, flags),
+        blocking_flags=_blocking_flags(observation, blocking, accessible, flags, blockpage),
         dns_flags=flags,
     )
 

@@ -265,3 +265,64 @@ def test_every_technique_has_words() -> None:
     for observation in examples:
         for finding in find(observation):
             assert describe(finding)
+
+
+def test_later_empty_or_other_family_reply_is_not_injection() -> None:
+    observation = ex.dns_racing_reply()
+    racing = observation.queries[1]
+    first = replace(racing.replies[1], arrived_after_s=0.01)
+    for later in (
+        replace(first, addresses=(), arrived_after_s=0.02),
+        replace(first, addresses=("2606:2800:21f:cb07:6820:80da:af6b:8b2c",), arrived_after_s=0.02),
+    ):
+        query = replace(racing, addresses=first.addresses, replies=(first, later))
+        assert Technique.DNS_INJECTION not in techniques(
+            replace(observation, queries=(observation.queries[0], query))
+        )
+
+
+def test_genuine_answer_after_injected_nxdomain_is_injection() -> None:
+    observation = ex.dns_racing_reply()
+    racing = observation.queries[1]
+    injected = replace(racing.replies[0], addresses=(), rcode="NXDOMAIN")
+    query = replace(racing, addresses=(), failure="dns_nxdomain_error", replies=(injected, racing.replies[1]))
+    found = find(replace(observation, queries=(observation.queries[0], query)))
+    injection = only(found, Technique.DNS_INJECTION)
+    assert injection.evidence.sign is Sign.RACING_REPLY
+
+
+def test_blockpage_after_dns_redirect_is_dns_blocking(fingerprints: FingerprintDatabase) -> None:
+    from byway.analyze.verdict import judge
+
+    url = "http://example.org/"
+    page = ex.response(url, body=ex.BLOCKPAGE_BODY, headers=ex.PAGE_HEADERS, title=ex.PAGE_TITLE)
+    observation = ex.observation(
+        url,
+        queries=(ex.system_query((ex.OTHER_IP,)),),
+        tcp_connect=(ex.tcp(ex.OTHER_IP, 80),),
+        http=ex.fetch(url, page=page),
+    )
+    assert judge(observation).accessible is True  # the legacy tree alone is fooled (same status, headers)
+    verdict = judge(observation, fingerprints=fingerprints)
+    assert (verdict.blocking, verdict.accessible) == ("dns", False)
+    assert Technique.HTTP_BLOCKPAGE in techniques(observation, fingerprints)
+
+
+def test_known_blockpage_counts_without_a_control(fingerprints: FingerprintDatabase) -> None:
+    from byway.analyze.verdict import judge
+
+    observation = replace(ex.http_blockpage(), control=None, control_failure="generic_timeout_error")
+    verdict = judge(observation, fingerprints=fingerprints)
+    assert (verdict.blocking, verdict.accessible) == ("http-diff", False)
+
+
+def test_control_confirmed_localhost_is_not_a_known_injector(fingerprints: FingerprintDatabase) -> None:
+    lab = AddressPolicy.from_environment({"BYWAY_PUBLIC_RANGES": "127.0.0.0/8"})
+    local = "127.0.0.1"
+    observation = ex.observation(
+        queries=(ex.system_query((local,)),),
+        control_view=ex.control(addresses=(local,)),
+        tcp_connect=(ex.tcp(local),),
+        tls_handshakes=(ex.tls(local),),
+    )
+    assert find(observation, policy=lab, fingerprints=fingerprints) == ()
