@@ -90,12 +90,12 @@ class ScrubbingFormatter(logging.Formatter):
         return scrub(super().format(record))
 
 
-class _ByWayFileHandler(logging.handlers.RotatingFileHandler):
+class _BywayFileHandler(logging.handlers.RotatingFileHandler):
     """Marks the handler this module installed, so it can be found and removed again."""
 
 
 def _installed(logger: logging.Logger) -> list[logging.Handler]:
-    return [h for h in logger.handlers if isinstance(h, _ByWayFileHandler)]
+    return [h for h in logger.handlers if isinstance(h, _BywayFileHandler)]
 
 
 def configure_logging(locations: Locations, enabled: bool) -> Path | None:
@@ -112,7 +112,7 @@ def configure_logging(locations: Locations, enabled: bool) -> Path | None:
         return None
     path = locations.ensure(locations.log_dir) / LOG_FILE_NAME
     try:
-        handler = _ByWayFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        handler = _BywayFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
         path.chmod(0o600)
     except OSError as error:
         raise StorageUnavailable(path, describe_os_error(error)) from error
