@@ -24,6 +24,8 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return 1
         except KeyboardInterrupt:
             return 130
+        except BrokenPipeError:  # output piped into head(1) and friends
+            return 0
 
     return run
 

@@ -124,7 +124,9 @@ def client_env() -> dict[str, str]:
     env = dict(os.environ)
     info = load_info()
     if info is not None:
-        env["SSL_CERT_FILE"] = str(info.ca_file)
+        # Python/OpenSSL, curl and requests each read their own variable.
+        for variable in ("SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE"):
+            env[variable] = str(info.ca_file)
     env["BYWAY_LAB"] = "1"
     env["BYWAY_PUBLIC_RANGES"] = a.LAB_RANGE
     return env
