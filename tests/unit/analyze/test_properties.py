@@ -1,6 +1,7 @@
 """Properties over arbitrary observations: the analysis is total and stays inside OONI's vocabulary."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -8,8 +9,9 @@ from hypothesis import strategies as st
 from byway.analyze.addresses import AddressPolicy
 from byway.analyze.analysis import analyze_diagnosis
 from byway.analyze.findings import find
+from byway.analyze.fingerprints import load_fingerprints
 from byway.analyze.http_compare import body_proportion
-from byway.analyze.verdict import BLOCKING_REASONS, allowed_outcomes, judge
+from byway.analyze.verdict import BLOCKING_REASONS, BlockingFlags, allowed_outcomes, judge
 from byway.analyze.words import describe, headline
 from byway.measure.observations import (
     Control,
@@ -84,7 +86,7 @@ RESPONSES = st.builds(
     st.sampled_from(["http://example.org/", "https://example.org/", ""]),
     st.integers(-1, 599),
     HEADERS,
-    st.binary(max_size=64),
+    st.binary(max_size=64) | st.just(b"it-security-operations@etisalat.ae"),
     st.integers(0, 10_000),
     st.booleans(),
     TEXT,
@@ -124,6 +126,7 @@ OBSERVATIONS = st.builds(
     FAILURES,
     st.lists(st.builds(PacingSkip, ENDPOINTS, st.just("residual_window")), max_size=1).map(tuple),
 )
+FINGERPRINTS = load_fingerprints(Path(__file__).resolve().parents[3] / "resources" / "fingerprints")
 POLICIES = st.sampled_from([AddressPolicy.standard(), AddressPolicy.with_public_ranges(["10.0.0.0/8"])])
 
 
@@ -132,13 +135,14 @@ POLICIES = st.sampled_from([AddressPolicy.standard(), AddressPolicy.with_public_
 def test_any_observation_gets_a_verdict_in_ooni_vocabulary(
     observation: Observation, policy: AddressPolicy
 ) -> None:
-    verdict = judge(observation, policy)
+    verdict = judge(observation, policy, FINGERPRINTS)
     assert (verdict.blocking, verdict.accessible) in allowed_outcomes()
+    assert bool(verdict.blocking_flags & BlockingFlags.SUCCESS) == (verdict.accessible is True)
     assert verdict.blocking in (False, None, *BLOCKING_REASONS)
     if verdict.body_proportion is not None:
         assert 0 < verdict.body_proportion <= 1
         assert verdict.body_length_match == (verdict.body_proportion > 0.7)
-    for finding in find(observation, verdict, policy=policy):
+    for finding in find(observation, verdict, policy=policy, fingerprints=FINGERPRINTS):
         assert describe(finding)
 
 
