@@ -70,6 +70,12 @@ def _status(args: argparse.Namespace) -> int:
     print(translate("Lab", "Exit relays in the consensus: {n}").format(n=state.exits_in_consensus))
     if state.helper_problem is not None:
         print(translate("Lab", "The OONI test helper is not running: {why}").format(why=state.helper_problem))
+    if not state.healthy:
+        print(
+            translate(
+                "Lab", "The lab is damaged (a process stopped or its state is lost); run 'byway lab down'."
+            )
+        )
     if state.info is not None:
         print(translate("Lab", "Bridge lines:"))
         for line in (state.info.vanilla_bridge, *state.info.obfs4_bridges):
