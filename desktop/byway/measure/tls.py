@@ -46,15 +46,13 @@ async def probe_tls(
         async with asyncio.timeout(max(0.0, timeout_s - (time.monotonic() - start))):
             await writer.start_tls(context, server_hostname=server_name, ssl_handshake_timeout=timeout_s)
     except ssl.SSLCertVerificationError as exc:
-        await close_quietly(writer)
-        return TlsHandshake(
-            endpoint, server_name, role, failures.classify(exc), True, time.monotonic() - start
-        )
+        elapsed = time.monotonic() - start
+        writer.transport.abort()
+        return TlsHandshake(endpoint, server_name, role, failures.classify(exc), True, elapsed)
     except (OSError, TimeoutError, ssl.SSLError) as exc:
-        await close_quietly(writer)
-        return TlsHandshake(
-            endpoint, server_name, role, failures.classify(exc), False, time.monotonic() - start
-        )
+        elapsed = time.monotonic() - start
+        writer.transport.abort()  # a failed handshake owes the peer no goodbye
+        return TlsHandshake(endpoint, server_name, role, failures.classify(exc), False, elapsed)
     elapsed = time.monotonic() - start
     ssl_object = writer.get_extra_info("ssl_object")
     version: str | None = None
