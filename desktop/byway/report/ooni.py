@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import ipaddress
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -198,8 +198,8 @@ def _plain(value: object) -> JsonValue:
         return value
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
-    if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}  # type: ignore[arg-type]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     return str(value)
 
 
@@ -211,8 +211,11 @@ def _finding(finding: Finding) -> JsonValue:
     }
 
 
-def test_keys(result: TargetResult, context: ProbeContext) -> dict[str, JsonValue]:
-    """web_connectivity's test keys for one target (not yet scrubbed)."""
+def web_connectivity_keys(result: TargetResult, context: ProbeContext) -> dict[str, JsonValue]:
+    """web_connectivity's test keys for one target (not yet scrubbed).
+
+    (Not named ``test_keys``, so that pytest never mistakes an import of it for a test.)
+    """
     observation, verdict = result.observation, result.verdict
     scrubber = context.scrubber
     return {
@@ -279,7 +282,7 @@ def measurement(
         "software_name": SOFTWARE_NAME,
         "software_version": __version__,
         "test_helpers": {"backend": {"address": test_helper, "type": "https"}} if test_helper else {},
-        "test_keys": test_keys(result, context),
+        "test_keys": web_connectivity_keys(result, context),
         "test_name": TEST_NAME,
         "test_runtime": observation.runtime_s,
         "test_start_time": ooni_time(test_start_time),
