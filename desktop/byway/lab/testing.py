@@ -47,6 +47,10 @@ class LabHandle:
     ) -> subprocess.CompletedProcess[str]:
         return control.exec_inside(argv, timeout_s=timeout_s)
 
+    def byway(self, *args: str, timeout_s: float = 120.0) -> subprocess.CompletedProcess[str]:
+        """Run Byway's own CLI inside the client (e.g. ``lab.byway("diagnose", "--json")``)."""
+        return self.exec_inside([sys.executable, "-m", "byway", *args], timeout_s=timeout_s)
+
     def probe(self, *args: object) -> dict[str, object]:
         """Run one probe of :mod:`byway.lab.probe` inside the client namespace and return its JSON."""
         proc = self.exec_inside([sys.executable, "-m", "byway.lab.probe", *(str(arg) for arg in args)])
