@@ -48,3 +48,25 @@ class Plan:
 
     def runnable(self) -> tuple[Option, ...]:
         return tuple(option for option in self.options if option.available)
+
+
+@dataclass(frozen=True)
+class ReachabilityCheck:
+    """A pre-check, done in seconds before any bootstrap: can this bridge (or the Tor network, when
+    ``bridge`` is None) be reached from here, and how was that found out?"""
+
+    way: Way
+    bridge: Bridge | None
+    reachable: bool
+    method: str  # "tcp", "tcp+tls", "obfs4-handshake"
+    elapsed_s: float
+    failure: str | None = None  # an OONI-style failure string, or the transport's own words
+
+
+@dataclass(frozen=True)
+class MoatSuggestion:
+    """One entry of Moat's ``circumvention/settings`` (or ``defaults``) answer, best first."""
+
+    way: Way
+    bridges: tuple[Bridge, ...]  # empty for source "builtin": use our own built-in lines
+    source: str  # "builtin" or "bridgedb"
