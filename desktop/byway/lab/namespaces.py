@@ -20,6 +20,7 @@ from byway.i18n import translate
 from byway.lab import addresses as a
 from byway.lab.errors import LabError, LabUnavailable
 
+_CREATED_ETC_MARK = a.STATE_DIR / "created-etc-netns"
 REQUIRED_TOOLS = ("ip", "nft", "iptables", "tor", "tor-gencert", "obfs4proxy")
 
 
@@ -107,6 +108,8 @@ def remove_all() -> None:
         for entry in a.NETNS_ETC.iterdir():
             if entry.name.startswith(a.PREFIX):
                 shutil.rmtree(entry, ignore_errors=True)
+        if _CREATED_ETC_MARK.exists() and not any(a.NETNS_ETC.iterdir()):
+            a.NETNS_ETC.rmdir()  # the lab made /etc/netns, so the lab takes it away again
 
 
 def create_topology() -> None:
@@ -133,6 +136,9 @@ def create_topology() -> None:
     _ns_ip(a.NS_INSIDE, ["route", "add", "default", "via", a.CENSOR_INSIDE_IP])
     _ns_ip(a.NS_WORLD, ["route", "add", a.INSIDE_NET, "via", a.CENSOR_WORLD_IP])
     run(in_ns(a.NS_CENSOR, ["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]))
+    if not a.NETNS_ETC.exists():
+        a.STATE_DIR.mkdir(parents=True, exist_ok=True)
+        _CREATED_ETC_MARK.write_text("")
     etc = a.NETNS_ETC / a.NS_INSIDE
     etc.mkdir(parents=True, exist_ok=True)
     (etc / "resolv.conf").write_text(f"# written by byway lab\nnameserver {a.WORLD.dns_ip}\n")
