@@ -155,6 +155,10 @@ class Bridge:
             raise BridgeLineError(Reason.UNKNOWN_TRANSPORT, _unknown_transport_message(str(self.transport)))
         if not isinstance(self.address, BridgeAddress):
             raise BridgeLineError(Reason.BAD_ADDRESS, _bad_address_message())
+        if self.fingerprint is not None and not isinstance(self.fingerprint, str):
+            raise BridgeLineError(
+                Reason.BAD_FINGERPRINT, translate("BridgeLine", "the fingerprint must be text")
+            )
         if self.fingerprint is not None:
             object.__setattr__(self, "fingerprint", rules.canonical_fingerprint(self.fingerprint))
         elif self.transport in _NEEDS_FINGERPRINT:

@@ -66,7 +66,12 @@ def _version_tuple(version: str) -> tuple[int, ...]:
 
 
 def serves(binary: FoundBinary, transport: Transport) -> bool:
-    """Whether this program, at this version, can carry ``transport``."""
+    """Whether this program, at this version, can carry ``transport``.
+
+    >>> old = FoundBinary(BinaryName.OBFS4PROXY, Path("/usr/bin/obfs4proxy"), Origin.PATH, "0.0.14")
+    >>> serves(old, Transport.OBFS4), serves(old, Transport.WEBTUNNEL)
+    (True, False)
+    """
     if transport not in _KNOWN_TO_SERVE.get(binary.name, frozenset()):
         return False
     if binary.name is BinaryName.LYREBIRD and transport is Transport.SNOWFLAKE:
