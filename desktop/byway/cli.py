@@ -13,6 +13,7 @@ from byway import __version__
 from byway.commands.diagnose import add_diagnose_arguments, add_diagnose_parser, run_diagnose
 from byway.commands.helper import add_helper_parser
 from byway.i18n import translate
+from byway.store.errors import StoreError
 from byway.store.locations import resolve_locations
 
 
@@ -49,7 +50,26 @@ def _has_display() -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.portable is not None:
+        try:
+            args.portable.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            print(
+                translate("Cli", "Cannot use {path} as the portable folder: {reason}").format(
+                    path=args.portable, reason=exc.strerror or exc
+                ),
+                file=sys.stderr,
+            )
+            return 1
     args.locations = resolve_locations(args.portable, Path(sys.argv[0]))
+    try:
+        return _dispatch(args)
+    except StoreError as exc:  # a vanished stick, a read-only folder: words, not a traceback
+        print(exc.message, file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
         if _has_display():
             try:
@@ -64,6 +84,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         diagnose_args = defaults.parse_args([])
         diagnose_args.locations = args.locations
         return run_diagnose(diagnose_args)
-    func = args.func
-    result = func(args)
-    return int(result)
+    result: int = args.func(args)
+    return result

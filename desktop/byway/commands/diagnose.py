@@ -10,12 +10,18 @@ from pathlib import Path
 from typing import TextIO
 
 from byway.analyze.addresses import AddressPolicy
+from byway.analyze.fingerprints import load_fingerprints
+from byway.analyze.verdict import judge
 from byway.consent import consent_question, is_yes, risk_text
 from byway.i18n import translate
 from byway.measure.diagnosis import Progress, ProgressKind, run_diagnosis
 from byway.measure.observations import Diagnosis, Endpoint, Target
+from byway.measure.own_addresses import own_addresses
 from byway.measure.relays import Relay, directory_authorities
 from byway.measure.settings import DEFAULT_DOH_URL, DEFAULT_RESOLVER, DEFAULT_TEST_HELPER, ProbeSettings
+from byway.report.ooni import ProbeContext
+from byway.report.render import render_json_lines, render_text
+from byway.report.scrub import ScrubbingFailed
 from byway.store.errors import StorageUnavailable
 from byway.store.locations import Locations
 from byway.store.settings import load_settings, save_settings
@@ -145,9 +151,7 @@ def _print_progress(progress: Progress, stream: TextIO) -> None:
     if progress.kind is ProgressKind.STARTED:
         print(translate("Cli", "Testing {total} targets...").format(total=progress.total), file=stream)
     elif progress.kind is ProgressKind.TARGET_DONE and progress.observation is not None:
-        from byway.analyze.verdict import judge
-
-        verdict = judge(progress.observation, _policy())
+        verdict = judge(progress.observation, _policy(), load_fingerprints())
         state = _verdict_word(verdict.blocking, verdict.accessible)
         print(
             f"[{progress.done:>3}/{progress.total}] {progress.observation.target.url}  {state}", file=stream
@@ -193,17 +197,30 @@ def run_diagnose(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(translate("Cli", "Stopped."), file=sys.stderr)
         return 130
-    emit(diagnosis, args.json, sys.stdout)
+    emit(diagnosis, args.json, sys.stdout, _probe_context(settings, relays))
     return 0
 
 
-def emit(diagnosis: Diagnosis, as_json: bool, stream: TextIO) -> None:
-    """Print the result: OONI JSON lines, or the human report."""
-    from byway.report.render import render_json_lines, render_text
+def _probe_context(settings: ProbeSettings, relays: list[Relay]) -> ProbeContext:
+    """Scrub this machine's own addresses (as seen towards the probed servers) from every report."""
+    destinations = [relay.endpoint for relay in relays]
+    if settings.resolver is not None:
+        destinations.append(settings.resolver)
+    mine = own_addresses(destinations or [DEFAULT_RESOLVER])
+    return ProbeContext(probe_ip=mine[0] if mine else "", scrub=mine[1:])
 
+
+def emit(diagnosis: Diagnosis, as_json: bool, stream: TextIO, context: ProbeContext) -> None:
+    """Print the result: OONI JSON lines, or the human report."""
     policy = _policy()
-    if as_json:
-        for line in render_json_lines(diagnosis, policy):
-            print(line, file=stream)
-    else:
-        print(render_text(diagnosis, policy), file=stream)
+    try:
+        if as_json:
+            for line in render_json_lines(diagnosis, policy, context=context):
+                print(line, file=stream)
+        else:
+            print(render_text(diagnosis, policy, context=context), file=stream)
+    except ScrubbingFailed:
+        print(
+            translate("Cli", "The report was withheld: your address could not be removed from it."),
+            file=sys.stderr,
+        )
