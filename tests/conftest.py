@@ -1,4 +1,5 @@
-"""The ``lab`` fixture: one censorship lab for the whole test session, switched per test.
+"""The ``lab`` fixture: one censorship lab for the whole test session, switched per test (any suite:
+integration, ui and benchmarks-as-tests request it by name).
 
 Other suites (the diagnosis engine's lab tests) build on this: request ``lab``, call
 ``lab.switch("sni-reset")``, then run Byway inside with ``lab.exec_inside([...])``. The handle is
