@@ -199,10 +199,12 @@ def _dns_findings(
     elif known:
         evidence = _with(base, sign=Sign.KNOWN_INJECTOR, fingerprint=fp_name, countries=fp_countries)
         yield Finding(Technique.DNS_INJECTION, host, evidence)
-    elif late is not None:
-        yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.RACING_REPLY, late=late))
-    elif consistency is DnsConsistency.INCONSISTENT:
+    elif late is None and consistency is DnsConsistency.INCONSISTENT:
         yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.DIFFERS_FROM_CONTROL))
+    if late is not None:
+        # A second, contradicting reply is independent evidence of an on-path injector: report it
+        # even when the first answer was already a bogon or a known injector address.
+        yield Finding(Technique.DNS_INJECTION, host, _with(base, sign=Sign.RACING_REPLY, late=late))
 
 
 def _with(

@@ -88,7 +88,16 @@ def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-tor", action="store_true", help=translate("Cli", "do not test the Tor network"))
     parser.add_argument("--timeout", type=float, default=10.0, help=translate("Cli", "seconds per step"))
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--residual-window", type=float, default=90.0, metavar="SECONDS")
+    parser.add_argument(
+        "--residual-window",
+        type=float,
+        default=90.0,
+        metavar="SECONDS",
+        help=translate("Cli", "after a suspected trigger, leave that address and port alone this long"),
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help=translate("Cli", "a fixed random order, to repeat a run")
+    )
     parser.add_argument(
         "--accept-risks",
         action="store_true",
@@ -109,6 +118,7 @@ def settings_from_args(args: argparse.Namespace) -> ProbeSettings:
         control_timeout_s=max(args.timeout * 3, 15.0),
         concurrency=args.concurrency,
         residual_window_s=args.residual_window,
+        shuffle_seed=args.seed,
     )
 
 
