@@ -1,0 +1,122 @@
+"""``byway`` with a display: build the application, the worker, the window and the tray, and run.
+
+``run_app(args)`` takes the CLI's argparse namespace (``args.locations``, ``args.demo``); tests and
+the benchmark use :func:`build` to get a window without entering the event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from byway.demo.scenario import ScenarioError, scenario_names
+from byway.store.locations import Locations
+from byway.store.secrets import MemorySecretStore, SecretStore
+from byway.store.settings import load_settings
+from byway.ui import palette, translation
+from byway.ui.errors import install_excepthook
+from byway.ui.ports import Collaborators, demo_collaborators, real_collaborators
+from byway.ui.preferences import Preferences
+from byway.ui.tray import Tray, icon
+from byway.ui.window import MainWindow
+from byway.ui.worker import CoreWorker
+
+DEMO_SPEED_VARIABLE = "BYWAY_DEMO_SPEED"
+"""A factor for every simulated delay (``0.2`` runs a demo five times faster)."""
+
+
+@dataclass
+class Running:
+    app: QApplication
+    window: MainWindow
+    worker: CoreWorker
+    tray: Tray | None
+
+
+def application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Byway")
+    app.setDesktopFileName("byway")
+    return app
+
+
+def demo_speed() -> float:
+    try:
+        return max(0.0, float(os.environ.get(DEMO_SPEED_VARIABLE, "1")))
+    except ValueError:
+        return 1.0
+
+
+def build(
+    locations: Locations,
+    *,
+    collaborators: Collaborators | None = None,
+    demo: str | None = None,
+    secrets: SecretStore | None = None,
+    time_scale: float | None = None,
+) -> Running:
+    """Everything but the event loop. ``collaborators`` wins over ``demo`` wins over the real ones."""
+    app = application()
+    loaded = load_settings(locations)
+    language = translation.install(app, translation.chosen_language(loaded.settings.language))
+    palette.apply(app)
+    scale = demo_speed() if time_scale is None else time_scale
+    if collaborators is None:
+        collaborators = demo_collaborators(demo, scale) if demo else real_collaborators()
+    # Secrets start in memory; the keyring is opened on the worker, never on the GUI thread.
+    prefs = Preferences(locations, secrets or MemorySecretStore(), loaded.settings)
+    worker = CoreWorker()
+    window = MainWindow(collaborators, prefs, worker, scenario_names())
+    window.setWindowIcon(icon("byway"))
+    window.setProperty("language", language)
+
+    def switch(name: str) -> None:
+        try:
+            window.use(demo_collaborators(name, scale))
+        except ScenarioError as error:
+            QMessageBox.warning(window, window.tr("Demo mode"), str(error))
+
+    window.demo_requested.connect(switch)
+    tray = Tray(window) if Tray.isSystemTrayAvailable() else None
+    if tray is not None:
+        tray.show()
+    for warning in loaded.warnings:
+        window.welcome.show_message(warning.message)
+    if secrets is None:
+        _open_keyring(window, prefs)
+    app.aboutToQuit.connect(worker.stop)
+    return Running(app, window, worker, tray)
+
+
+def _open_keyring(window: MainWindow, prefs: Preferences) -> None:
+    """Swap the memory store for the system keyring when one answers (on the worker thread)."""
+    if prefs.locations.portable:
+        return  # the vault on the drive needs a passphrase: asked for when a secret is first saved
+
+    def opened(store: object) -> None:
+        prefs.secrets = store  # type: ignore[assignment]
+
+    from byway.store.secrets import open_keyring_store
+
+    window.run_blocking(open_keyring_store, opened, lambda _: None)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The CLI's entry point for the desktop app; returns the exit status."""
+    app = application()
+    demo = getattr(args, "demo", None)
+    try:
+        running = build(args.locations, demo=demo)
+    except ScenarioError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    install_excepthook(running.window)
+    running.window.show()
+    return int(app.exec())

@@ -1,0 +1,147 @@
+"""Settings: bridges, upstream proxy, language, where things are kept, and forgetting everything."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from byway.store.errors import SecretStorageChoice
+from byway.ui.pages.bridges import BridgesTab, RunBlocking
+from byway.ui.pages.proxy import ProxyTab
+from byway.ui.preferences import LANGUAGES, Preferences
+from byway.ui.widgets import Page, button, label, named
+
+LANGUAGE_NAMES = {"": "", "en": "English", "fa": "فارسی", "ru": "Русский"}
+
+
+class GeneralTab(QWidget):
+    forgotten = Signal()
+
+    def __init__(self, prefs: Preferences, run: RunBlocking, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.run = run
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        form = QFormLayout()
+        self.language = named(
+            QComboBox(), self.tr("Language"), self.tr("The language of Byway's window and messages")
+        )
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code] or self.tr("Same as the system"), code)
+        form.addRow(self.tr("Language:"), self.language)
+        layout.addLayout(form)
+        self.language_note = label("", "muted")
+        layout.addWidget(self.language_note)
+        self.storage = label("", selectable=True)
+        layout.addWidget(self.storage)
+        layout.addStretch(1)
+        row = QHBoxLayout()
+        self.forget = button(
+            self.tr("&Forget everything..."),
+            self.tr(
+                "Delete Byway's settings, saved bridges, passwords, Tor state and logs from this computer"
+            ),
+        )
+        self.forget.clicked.connect(self._forget)
+        row.addWidget(self.forget)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.result = label("", "muted")
+        layout.addWidget(self.result)
+        self.language.currentIndexChanged.connect(self._language_changed)
+
+    def load(self) -> None:
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(max(0, self.language.findData(self.prefs.settings.language or "")))
+        self.language.blockSignals(False)
+        kind = self.prefs.secrets.kind
+        where = {
+            SecretStorageChoice.KEYRING: self.tr("Secrets are kept in the system keyring."),
+            SecretStorageChoice.VAULT: self.tr(
+                "Secrets are kept in Byway's own vault, protected by a passphrase."
+            ),
+            SecretStorageChoice.SESSION_ONLY: self.tr(
+                "Secrets are kept only until Byway closes: no usable system keyring was found."
+            ),
+        }[kind]
+        mode = (
+            self.tr("Portable mode: everything stays in {folder}.").format(folder=self.prefs.locations.root)
+            if self.prefs.locations.portable
+            else self.tr("Installed mode: settings are in {folder}.").format(
+                folder=self.prefs.locations.config_dir
+            )
+        )
+        self.storage.setText(f"{mode}\n{where}")
+
+    def _language_changed(self) -> None:
+        code = str(self.language.currentData())
+        self.run(
+            lambda: self.prefs.save_language(code), lambda _: None, lambda e: self.result.setText(str(e))
+        )
+        self.language_note.setText(self.tr("Restart Byway to use the new language."))
+
+    def _forget(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Forget everything?"),
+            self.tr(
+                "This deletes Byway's settings, your saved bridges and passwords, Tor's state and the logs"
+                " from this computer. It cannot be undone."
+            ),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        confirm = box.addButton(self.tr("Forget everything"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not confirm:
+            return
+
+        def done(report: object) -> None:
+            failures = getattr(report, "failures", ())
+            if failures:
+                text = self.tr("Some things could not be deleted: {what}").format(
+                    what="; ".join(f"{f.what}: {f.reason}" for f in failures)
+                )
+            else:
+                text = self.tr("Everything Byway kept on this computer has been deleted.")
+            self.result.setText(text)
+            self.forgotten.emit()
+
+        self.run(self.prefs.forget, done, lambda e: self.result.setText(str(e)))
+
+
+class SettingsPage(Page):
+    done = Signal()
+
+    def __init__(self, prefs: Preferences, run: RunBlocking, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.set_title(self.tr("Settings"))
+        self.tabs = named(QTabWidget(), self.tr("Settings sections"), self.tr("Bridges, proxy, and general"))
+        self.bridges = BridgesTab(prefs, run)
+        self.proxy = ProxyTab(prefs, run)
+        self.general = GeneralTab(prefs, run)
+        self.tabs.addTab(self.bridges, self.tr("&Bridges"))
+        self.tabs.addTab(self.proxy, self.tr("Pro&xy"))
+        self.tabs.addTab(self.general, self.tr("&General"))
+        bar = self.tabs.tabBar()
+        named(bar, self.tr("Settings sections"), self.tr("Choose a section with the arrow keys"))
+        self.body.addWidget(self.tabs, 1)
+        self.done_button = button(self.tr("D&one"), self.tr("Close the settings"), primary=True)
+        self.done_button.clicked.connect(self.done)
+        self.add_action(self.done_button)
+        self.first_focus = self.tabs.tabBar()
+
+    def load(self) -> None:
+        self.bridges.load()
+        self.proxy.load()
+        self.general.load()

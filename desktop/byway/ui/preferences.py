@@ -1,0 +1,131 @@
+"""The settings the window edits, and the secrets behind them, saved without losing what was there.
+
+Validation happens before anything is written: a bridge list with one bad line is refused whole,
+and the saved list stays as it was. Writes go through :mod:`byway.store` (atomic files, the secret
+store); the window calls the ``save_*`` methods on the worker thread, since a keyring may block.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from byway.i18n import translate
+from byway.store.forget import ForgetReport, forget_everything
+from byway.store.locations import Locations
+from byway.store.secrets import SecretStore, new_secret_id
+from byway.store.settings import Settings, save_settings
+from byway.transports.bridge_line import Bridge, BridgeLineError, parse_bridge_lines
+
+PROXY_KINDS = ("none", "https", "socks5", "socks4")
+BUILTIN_CHOICES = ("auto", "obfs4", "snowflake", "meek", "none")
+LANGUAGES = ("", "en", "fa", "ru")
+
+
+@dataclass(frozen=True)
+class Proxy:
+    kind: str = "none"
+    host: str = ""
+    port: int = 0
+    username: str = ""
+    password: str = ""
+
+
+def check_bridges(text: str) -> tuple[list[Bridge], list[BridgeLineError]]:
+    """Parse a pasted bridge list (pure and fast: called on every keystroke)."""
+    return parse_bridge_lines(text)
+
+
+def check_proxy(proxy: Proxy) -> str:
+    """The first problem with ``proxy`` in words, or an empty string."""
+    if proxy.kind == "none":
+        return ""
+    if not proxy.host or any(c.isspace() for c in proxy.host):
+        return translate("Settings", "Enter the proxy's host name or address, without spaces.")
+    if not 0 < proxy.port < 65536:
+        return translate("Settings", "Enter a port from 1 to 65535.")
+    if proxy.kind == "socks4" and (proxy.username or proxy.password):
+        return translate("Settings", "SOCKS4 proxies take no user name or password.")
+    return ""
+
+
+class Preferences:
+    """The current settings plus the secret store, with checked, all-or-nothing saves."""
+
+    def __init__(self, locations: Locations, secrets: SecretStore, settings: Settings) -> None:
+        self.locations = locations
+        self.secrets = secrets
+        self.settings = settings
+
+    def _commit(self, settings: Settings) -> None:
+        save_settings(self.locations, settings)
+        self.settings = settings
+
+    def custom_bridges_text(self) -> str:
+        ref = self.settings.secrets.custom_bridges
+        return (self.secrets.get(ref) or "") if ref else ""
+
+    def custom_bridges(self) -> tuple[Bridge, ...]:
+        bridges, _ = check_bridges(self.custom_bridges_text())
+        return tuple(bridges)
+
+    def save_custom_bridges(self, text: str) -> None:
+        """Keep ``text`` as the custom bridge list, or raise the first BridgeLineError and keep the old."""
+        bridges, errors = check_bridges(text)
+        if errors:
+            raise errors[0]
+        canonical = "\n".join(str(bridge) for bridge in bridges)
+        ref = self.settings.secrets.custom_bridges or new_secret_id("bridges")
+        self.secrets.set(ref, canonical)
+        if self.settings.secrets.custom_bridges != ref:
+            self._commit(replace(self.settings, secrets=replace(self.settings.secrets, custom_bridges=ref)))
+
+    def proxy(self) -> Proxy:
+        ui = self.settings.ui
+        username = password = ""
+        ref = self.settings.secrets.proxy_credentials
+        stored = self.secrets.get(ref) if ref else None
+        if stored:
+            credentials = json.loads(stored)
+            username, password = str(credentials.get("username", "")), str(credentials.get("password", ""))
+        return Proxy(
+            kind=str(ui.get("proxy.kind", "none")),
+            host=str(ui.get("proxy.host", "")),
+            port=int(ui.get("proxy.port", 0)),
+            username=username,
+            password=password,
+        )
+
+    def save_proxy(self, proxy: Proxy) -> None:
+        problem = check_proxy(proxy)
+        if problem:
+            raise ValueError(problem)
+        refs = self.settings.secrets
+        if proxy.username or proxy.password:
+            ref = refs.proxy_credentials or new_secret_id("proxy")
+            self.secrets.set(ref, json.dumps({"username": proxy.username, "password": proxy.password}))
+            refs = replace(refs, proxy_credentials=ref)
+        elif refs.proxy_credentials:
+            self.secrets.delete(refs.proxy_credentials)
+            refs = replace(refs, proxy_credentials=None)
+        ui = {
+            **self.settings.ui,
+            "proxy.kind": proxy.kind,
+            "proxy.host": proxy.host,
+            "proxy.port": proxy.port,
+        }
+        self._commit(replace(self.settings, ui=ui, secrets=refs))
+
+    def save_ui(self, key: str, value: str | int | bool) -> None:
+        self._commit(replace(self.settings, ui={**self.settings.ui, key: value}))
+
+    def save_language(self, language: str) -> None:
+        self._commit(replace(self.settings, language=language or None))
+
+    def save_consent(self) -> None:
+        self._commit(self.settings.with_consent())
+
+    def forget(self) -> ForgetReport:
+        report = forget_everything(self.locations, self.secrets)
+        self.settings = Settings()
+        return report

@@ -1,0 +1,127 @@
+"""Small building blocks shared by the pages: named widgets, the page frame, the primary button.
+
+Every interactive widget is made through :func:`named`, so it gets an accessible name and
+description at birth; :func:`unnamed_widgets` finds any that slipped through (a test runs it).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTabBar,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+W = TypeVar("W", bound=QWidget)
+
+INTERACTIVE = (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QTabBar,
+    QTextEdit,
+)
+
+
+def named(widget: W, name: str, description: str) -> W:
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+    if isinstance(widget, QAbstractButton | QComboBox | QLineEdit) and not widget.toolTip():
+        widget.setToolTip(description)
+    return widget
+
+
+def unnamed_widgets(root: QWidget) -> list[QWidget]:
+    """Interactive widgets under ``root`` without an accessible name or description.
+
+    Qt's own internals (a combo box's popup list, a scroll area's bars) are skipped: they are not
+    reached by Tab and screen readers describe them through their owner.
+    """
+    missing: list[QWidget] = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, INTERACTIVE) or widget.objectName().startswith("qt_"):
+            continue
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(widget, QProgressBar):
+            continue
+        parent = widget.parentWidget()
+        if parent is not None and (parent.objectName().startswith("qt_") or isinstance(parent, QComboBox)):
+            continue
+        if not widget.accessibleName() or not widget.accessibleDescription():
+            missing.append(widget)
+    return missing
+
+
+def label(text: str, role: str = "", *, wrap: bool = True, selectable: bool = False) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        widget.setProperty("role", role)
+    if selectable:
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return widget
+
+
+def button(text: str, description: str, *, primary: bool = False, name: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    widget.setAutoDefault(True)  # Enter presses the focused button, as Space does
+    if primary:
+        widget.setProperty("role", "primary")
+        widget.setDefault(True)
+    return named(widget, name or text.replace("&", ""), description)
+
+
+class Page(QWidget):
+    """A page of the flow: a title, a body, and a row of actions with one primary action on the end.
+
+    ``first_focus`` is where the keyboard starts when the page is shown.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(48, 36, 48, 32)
+        self.outer.setSpacing(18)
+        self.title = label("", "title")
+        self.title.setAccessibleName("")
+        self.outer.addWidget(self.title)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(14)
+        self.outer.addLayout(self.body, 1)
+        self.action_row = QHBoxLayout()
+        self.action_row.setSpacing(12)
+        self.action_row.addStretch(1)
+        self.outer.addLayout(self.action_row)
+        self.first_focus: QWidget | None = None
+
+    def set_title(self, text: str) -> None:
+        self.title.setText(text)
+        self.setAccessibleName(text)
+
+    def add_action(self, widget: QWidget) -> None:
+        self.action_row.addWidget(widget)
+
+    def shown(self) -> None:
+        """Called when the page becomes current: move the keyboard focus to where work starts."""
+        if self.first_focus is not None:
+            self.first_focus.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,138 @@
+"""The core's asyncio loop on its own thread, reporting to the window through queued Qt signals.
+
+The GUI thread only ever *schedules* work (``call_soon_threadsafe``) and receives signals; it never
+waits on a future, the network, a process or a lock. A :class:`Job` is created on the GUI thread, so
+its signals, emitted from the loop thread, reach GUI-thread slots as queued connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+T = TypeVar("T")
+
+
+class Job(QObject):
+    """One coroutine on the worker loop. Exactly one of ``succeeded``, ``failed`` or ``cancelled``
+    is emitted at the end; ``progress`` carries the core's callbacks while it runs."""
+
+    progress = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._future: concurrent.futures.Future[Any] | None = None
+        self.finished = False
+
+    def report(self, value: object) -> None:
+        """Called on the loop thread by the core's progress callbacks."""
+        self.progress.emit(value)
+
+    def cancel(self) -> None:
+        """Ask the coroutine to stop; returns at once. ``cancelled`` follows when it has stopped."""
+        if self._future is not None:
+            self._future.cancel()
+
+    def _done(self, future: concurrent.futures.Future[Any]) -> None:
+        self.finished = True
+        if future.cancelled():
+            self.cancelled.emit()
+            return
+        error = future.exception()
+        if error is None:
+            self.succeeded.emit(future.result())
+        elif isinstance(error, asyncio.CancelledError):
+            self.cancelled.emit()
+        else:
+            self.failed.emit(error)
+
+
+class _LoopThread(QThread):
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.setObjectName("byway-core")
+
+    def run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_forever()
+        finally:
+            pending = asyncio.all_tasks(self.loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self.loop.close()
+
+
+class CoreWorker(QObject):
+    """Owns the loop thread. ``start_job`` schedules a coroutine and returns its :class:`Job`."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._loop = asyncio.new_event_loop()
+        self._thread = _LoopThread(self._loop)
+        self._thread.start()
+        self._jobs: set[Job] = set()
+
+    def start_job(
+        self,
+        make: Callable[[Job], Awaitable[Any]],
+        *,
+        progress: Callable[[Any], None] | None = None,
+        succeeded: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        """``make(job)`` builds the coroutine (on the loop thread); it may call ``job.report``.
+
+        The slots are connected before the coroutine is scheduled, so no signal can be missed.
+        """
+        job = Job(self)
+        self._jobs.add(job)
+        if progress is not None:
+            job.progress.connect(progress)
+        if succeeded is not None:
+            job.succeeded.connect(succeeded)
+        if failed is not None:
+            job.failed.connect(failed)
+        job.succeeded.connect(lambda _: self._jobs.discard(job))
+        job.failed.connect(lambda _: self._jobs.discard(job))
+        job.cancelled.connect(lambda: self._jobs.discard(job))
+
+        async def run() -> Any:
+            return await make(job)
+
+        future = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        job._future = future
+        future.add_done_callback(job._done)
+        return job
+
+    def run_blocking(
+        self,
+        function: Callable[[], T],
+        succeeded: Callable[[Any], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> Job:
+        """Run a blocking function (file or keyring I/O) off the GUI thread."""
+
+        async def run(_: Job) -> T:
+            return await asyncio.to_thread(function)
+
+        return self.start_job(run, succeeded=succeeded, failed=failed)
+
+    def stop(self, timeout_ms: int = 3000) -> None:
+        """Cancel what runs and end the thread (at exit only: this is the one wait we allow)."""
+        if not self._thread.isRunning():
+            return
+        for job in list(self._jobs):
+            job.cancel()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.wait(timeout_ms)
