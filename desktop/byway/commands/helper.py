@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ssl
+import sys
+from pathlib import Path
 
 from byway.i18n import translate
 from byway.measure.observations import Endpoint
@@ -48,12 +51,35 @@ def add_helper_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
         help=translate("Cli", "resolve names with this DNS server instead of the system resolver"),
     )
     parser.add_argument("--timeout", type=float, default=10.0, help=translate("Cli", "seconds per step"))
+    parser.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="FILE",
+        help=translate("Cli", "serve HTTPS with this certificate (PEM), so probes' requests are encrypted"),
+    )
+    parser.add_argument(
+        "--tls-key", type=Path, metavar="FILE", help=translate("Cli", "its private key (PEM)")
+    )
     parser.set_defaults(func=run_helper)
 
 
 def run_helper(args: argparse.Namespace) -> int:
     host, port = args.listen
     config = HelperConfig(step_timeout_s=args.timeout, resolver=args.resolver)
+    tls: ssl.SSLContext | None = None
+    if args.tls_cert is not None or args.tls_key is not None:
+        if args.tls_cert is None or args.tls_key is None:
+            print(translate("Cli", "--tls-cert and --tls-key go together."), file=sys.stderr)
+            return 2
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            tls.load_cert_chain(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as exc:
+            print(
+                translate("Cli", "Cannot use that certificate and key: {reason}").format(reason=exc),
+                file=sys.stderr,
+            )
+            return 2
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(host, port, config))
+        asyncio.run(serve(host, port, config, tls))
     return 0

@@ -57,7 +57,7 @@ class WorldPlan:
     exit_ips: tuple[str, ...] = ("10.213.2.111", "10.213.2.112", "10.213.2.113")
     vanilla_bridge_ip: str = "10.213.2.121"
     obfs4_bridge_ips: tuple[str, ...] = ("10.213.2.122", "10.213.2.123")
-    helper_port: int = 8080
+    helper_port: int = 443  # HTTPS, like OONI's helpers: the censor must not read the request
     moat_port: int = 80
     udp_echo_port: int = 7007
     or_port: int = 9001

@@ -53,7 +53,7 @@ class LabInfo:
             other_name=f"other.{a.DOMAIN}",
             ca_file=ca_file,
             doh_url=f"https://dns.{a.DOMAIN}/dns-query",
-            helper_url=f"http://th.{a.DOMAIN}:{w.helper_port}/",
+            helper_url=f"https://th.{a.DOMAIN}/",
             moat_url=f"http://moat.{a.DOMAIN}/moat/",
             udp_echo=(w.web_ip, w.udp_echo_port),
             authorities=network.authorities,

@@ -108,7 +108,10 @@ def start_helper(certs: CaFiles) -> LabProcess:
     """The OONI test helper; it trusts the lab CA, as a real helper trusts the web's CAs."""
     listen = f"{a.WORLD.helper_ip}:{a.WORLD.helper_port}"
     if _has_module("byway.cli"):
-        argv = python_module("byway", "helper", "--listen", listen)
+        argv = python_module(
+            "byway", "helper", "--listen", listen,
+            "--tls-cert", str(certs.cert_file), "--tls-key", str(certs.key_file),
+        )  # fmt: skip
     else:
         code = (
             "import asyncio; from byway.testhelper.server import serve; "

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import ipaddress
 import json
+import ssl
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,8 +128,12 @@ class TestHelperServer:
         assert self._server is not None
         return int(self._server.sockets[0].getsockname()[1])
 
-    async def start(self, host: str, port: int) -> None:
-        self._server = await asyncio.start_server(self._handle, host, port, limit=MAX_REQUEST_BYTES)
+    async def start(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None:
+        """Listen; with ``tls`` the probe's request travels encrypted, as with OONI's own helpers
+        (a plaintext request would show the tested URL to the censor, who could reset it)."""
+        self._server = await asyncio.start_server(
+            self._handle, host, port, limit=MAX_REQUEST_BYTES, ssl=tls, ssl_handshake_timeout=10.0
+        )
 
     async def serve_forever(self) -> None:
         assert self._server is not None
@@ -187,11 +192,14 @@ class TestHelperServer:
             return 200, await measure_for_probe(url, endpoints, self.config)
 
 
-async def serve(host: str, port: int, config: HelperConfig | None = None) -> None:
+async def serve(
+    host: str, port: int, config: HelperConfig | None = None, tls: ssl.SSLContext | None = None
+) -> None:
     """Run a helper until cancelled (``byway helper --listen``)."""
     server = TestHelperServer(config)
-    await server.start(host, port)
-    print(f"byway test helper listening on {host}:{server.port}", flush=True)
+    await server.start(host, port, tls)
+    scheme = "https" if tls is not None else "http"
+    print(f"byway test helper listening on {scheme}://{host}:{server.port}/", flush=True)
     try:
         await server.serve_forever()
     finally:
