@@ -98,6 +98,21 @@ class Catalog:
             bridge for _, bridges in self.groups for bridge in bridges if bridge.transport is transport
         )
 
+    def plugin_arguments(self, program: str) -> tuple[str, ...]:
+        """Fixed arguments the pt_config template gives ``program`` (conjure-client's ``-registerURL``).
+
+        >>> load_shipped().plugin_arguments("conjure-client")
+        ('-registerURL', 'https://registration.refraction.network/api')
+        >>> load_shipped().plugin_arguments("lyrebird")
+        ()
+        """
+        executable = "${pt_path}" + program + "${pt_extension}"
+        for _, template in self.plugin_templates:
+            words = template.split()
+            if words[:1] == ["ClientTransportPlugin"] and words[2:4] == ["exec", executable]:
+                return tuple(words[4:])
+        return ()
+
     def to_pt_config(self) -> dict[str, Any]:
         """The catalog in pt_config.json's shape, each line re-serialised from its typed value."""
         document: dict[str, Any] = {}

@@ -4,7 +4,8 @@ Four strategies share the budget: well-formed lines of every transport, well-for
 mutation, injection attempts (a valid line, a line separator or '#', a torrc directive), and arbitrary
 text. For every input the parser may only succeed or raise ``BridgeLineError``. Whatever it accepts must
 serialise to one line of printable ASCII that parses back to the same value. A module-level counter
-proves the examples really ran; the last test in this file checks it.
+proves the examples really ran; the last test in this file checks it, so run the file as a whole.
+About 2 minutes on a 2-core machine: hypothesis itself costs ~0.85 ms per example there.
 """
 
 from __future__ import annotations
