@@ -1,0 +1,272 @@
+"""One tor process under Byway's control: launched from a typed config, driven through stem.
+
+Why it cannot outlive Byway: the torrc names Byway's pid in ``__OwningControllerProcess``, and stem,
+on authenticating, sends ``TAKEOWNERSHIP``; from then on tor exits as soon as the control connection
+closes, which the kernel does when Byway dies, even by SIGKILL. Pluggable transports are tor's
+children and exit with it (tor closes their stdin; they run with ``TOR_PT_EXIT_ON_STDIN_CLOSE``).
+
+stem is synchronous and calls listeners from its own thread: every blocking call goes through
+``asyncio.to_thread`` and every event is handed to the loop with ``call_soon_threadsafe``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import stem
+import stem.control
+from stem.control import EventType
+
+from byway.measure.observations import Endpoint
+from byway.tor.bootstrap import TorStatus, status_from_stem
+from byway.tor.errors import TorError, TorExited, TorMissing
+from byway.tor.torrc import TorConfig, torrc_text
+
+CONTROL_SOCKET_WAIT_S = 30.0
+STOP_GRACE_S = 3.0
+
+
+def make_runtime_dir() -> Path:
+    """A private, short folder for the control socket (a Unix socket path must stay under 108 bytes)."""
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    parent = base if base and Path(base).is_dir() and len(base) < 40 else None
+    return Path(tempfile.mkdtemp(prefix="byway-tor-", dir=parent))
+
+
+def _tail(path: Path | None, lines: int = 3) -> str:
+    if path is None:
+        return ""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    interesting = [line for line in text.splitlines() if "[warn]" in line or "[err]" in line]
+    return " ".join(line.split("] ", 1)[-1] for line in (interesting or text.splitlines())[-lines:])
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of ``pid`` (tor's pluggable transports), read from /proc."""
+    children: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                children += [int(tok) for tok in (task / "children").read_text().split()]
+    return children
+
+
+class TorProcess:
+    """A launched tor, its authenticated controller, and the status events it forwards."""
+
+    def __init__(
+        self,
+        config: TorConfig,
+        popen: subprocess.Popen[bytes],
+        runtime_dir: Path,
+        controller: Any,
+    ) -> None:
+        self.config = config
+        self.popen = popen
+        self.runtime_dir = runtime_dir
+        self.controller = controller
+        self.pt_pids: tuple[int, ...] = ()
+        self._closed = False
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @classmethod
+    async def launch(
+        cls,
+        config_for: Callable[[Path], TorConfig],
+        tor_path: Path,
+        on_status: Callable[[TorStatus], None],
+        on_closed: Callable[[], None],
+    ) -> TorProcess:
+        """Start tor idle (``DisableNetwork 1``), connect, authenticate, subscribe; return it.
+
+        ``config_for(runtime_dir)`` builds the config once the private runtime folder exists.
+        ``on_status`` and ``on_closed`` run on the calling loop. Cancelling this kills the tor at once.
+        """
+        loop = asyncio.get_running_loop()
+        runtime_dir = make_runtime_dir()
+        try:
+            config = config_for(runtime_dir)
+            starting = asyncio.ensure_future(asyncio.to_thread(_start_tor, config, tor_path, runtime_dir))
+            try:
+                popen = await asyncio.shield(starting)
+            except asyncio.CancelledError:
+                # The thread goes on and may yet start tor: stop it as soon as it exists.
+                starting.add_done_callback(_kill_started)
+                raise
+        except BaseException:
+            shutil.rmtree(runtime_dir, ignore_errors=True)
+            raise
+        process = cls(config, popen, runtime_dir, None)
+        try:
+            await process._wait_for_control_socket()
+            process.controller = await asyncio.to_thread(process._connect, loop, on_status, on_closed)
+        except BaseException:
+            process.kill_now()
+            raise
+        return process
+
+    async def _wait_for_control_socket(self) -> None:
+        # tor creates the socket within a fraction of a second; waiting on the file is cheaper than
+        # retrying connections, and a dead tor is noticed at the same moment.
+        deadline = time.monotonic() + CONTROL_SOCKET_WAIT_S
+        while not self.config.control_socket.exists():
+            if self.popen.poll() is not None:
+                raise TorExited(self.popen.returncode, _tail(self.config.log_file))
+            if time.monotonic() > deadline:
+                raise TorExited(None, "no control socket")
+            await asyncio.sleep(0.02)
+
+    def _connect(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        on_status: Callable[[TorStatus], None],
+        on_closed: Callable[[], None],
+    ) -> Any:
+        try:
+            controller = stem.control.Controller.from_socket_file(str(self.config.control_socket))
+            controller.authenticate()  # cookie; stem also sends TAKEOWNERSHIP (we are the owner)
+        except (stem.SocketError, stem.connection.AuthenticationFailure) as error:
+            raise TorExited(self.popen.poll(), str(error)) from error
+
+        def forward(event: Any) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening any more
+                loop.call_soon_threadsafe(on_status, status_from_stem(event))
+
+        def closed(_controller: Any, state: Any, _timestamp: float) -> None:
+            if state == stem.control.State.CLOSED:
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(on_closed)
+
+        controller.add_event_listener(forward, EventType.STATUS_CLIENT, EventType.STATUS_GENERAL)
+        controller.add_status_listener(closed, spawn=False)
+        return controller
+
+    async def enable_network(self) -> None:
+        await asyncio.to_thread(self._call, "set_conf", "DisableNetwork", "0")
+
+    async def socks_endpoint(self) -> Endpoint:
+        """Where tor's SOCKS port listens (tor chose it: ``SocksPort auto``)."""
+        listeners = await asyncio.to_thread(self._call, "get_listeners", stem.control.Listener.SOCKS)
+        host, port = listeners[0]
+        return Endpoint(str(host), int(port))
+
+    def _call(self, method: str, *args: Any) -> Any:
+        try:
+            return getattr(self.controller, method)(*args)
+        except (stem.ControllerError, stem.SocketClosed) as error:
+            raise TorExited(self.popen.poll(), str(error)) from error
+
+    def remember_transports(self) -> None:
+        """Note tor's PT children now, so they can be watched and, if need be, killed by pid."""
+        self.pt_pids = tuple(child_pids(self.pid))
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def dead_transports(self) -> tuple[int, ...]:
+        return tuple(pid for pid in self.pt_pids if not Path(f"/proc/{pid}").exists() or _zombie(pid))
+
+    def exit_error(self) -> TorError:
+        return TorExited(self.popen.poll(), _tail(self.config.log_file))
+
+    def kill_now(self) -> None:
+        """Stop tor and its transports without waiting on anything (cancellation paths).
+
+        tor gets SIGTERM (a client exits at once) and its controller is closed, which alone would make
+        it exit (TAKEOWNERSHIP); the transports get SIGKILL. A short-lived thread closes stem (which
+        joins its own threads) and reaps tor, so no zombie is left behind.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        pts = set(self.pt_pids) | set(child_pids(self.pid))
+        controller, self.controller = self.controller, None
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(self.pid, signal.SIGTERM)
+        for pid in pts:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        threading.Thread(target=_quiet_close, args=(controller, self.popen), daemon=True).start()
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    async def stop(self) -> None:
+        """Stop tor (and so its transports) and wait until they are gone."""
+        pts = set(self.pt_pids) | set(child_pids(self.pid))
+        self.kill_now()
+        try:
+            await asyncio.wait_for(asyncio.to_thread(self.popen.wait), STOP_GRACE_S)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                self.popen.kill()
+            await asyncio.to_thread(self.popen.wait)
+        for pid in pts:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _start_tor(config: TorConfig, tor_path: Path, runtime_dir: Path) -> subprocess.Popen[bytes]:
+    """Write the torrc (and an empty defaults file, so no system torrc-defaults leaks in), start tor."""
+    if not (tor_path.is_file() and os.access(tor_path, os.X_OK)):
+        raise TorMissing(str(tor_path))
+    torrc = runtime_dir / "torrc"
+    torrc.write_text(torrc_text(config), encoding="utf-8")
+    defaults = runtime_dir / "torrc-defaults"
+    defaults.write_text("", encoding="utf-8")
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.data_dir.chmod(0o700)
+    with contextlib.suppress(FileNotFoundError):
+        config.control_socket.unlink()
+    try:
+        return subprocess.Popen(
+            [str(tor_path), "-f", str(torrc), "--defaults-torrc", str(defaults)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in a terminal reaches Byway, which stops tor cleanly
+        )
+    except OSError as error:
+        raise TorMissing(f"{tor_path}: {error.strerror or error}") from error
+
+
+def _kill_started(starting: asyncio.Future[subprocess.Popen[bytes]]) -> None:
+    if not starting.cancelled() and starting.exception() is None:
+        popen = starting.result()
+        popen.kill()
+        threading.Thread(target=popen.wait, daemon=True).start()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
+
+
+def _quiet_close(controller: Any, popen: subprocess.Popen[bytes]) -> None:
+    """Close the controller, then reap tor so that no zombie is left in the process table."""
+    if controller is not None:
+        with contextlib.suppress(Exception):
+            controller.close()
+    try:
+        popen.wait(STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        popen.kill()
+        popen.wait()
