@@ -262,8 +262,14 @@ def _candidates(inputs: AdviceInputs) -> list[_Candidate]:
     if inputs.custom_bridges:
         add(_Candidate(Way.CUSTOM, inputs.custom_bridges, "custom"))
     for suggestion in inputs.moat or ():
-        if suggestion.source == "bridgedb":
-            add(_Candidate(suggestion.way, suggestion.bridges, "moat"))
+        if (
+            suggestion.source == "bridgedb"
+            and suggestion.way in WAY_TRANSPORT
+            and suggestion.way is not Way.DIRECT
+        ):
+            wanted = WAY_TRANSPORT[suggestion.way]
+            lines = tuple(b for b in suggestion.bridges if b.transport is wanted)
+            add(_Candidate(suggestion.way, lines, "moat"))
     add(_Candidate(Way.DIRECT, (), ""))
     if inputs.catalog is not None:
         for way in (Way.OBFS4, Way.SNOWFLAKE, Way.WEBTUNNEL, Way.MEEK, Way.CONJURE):
