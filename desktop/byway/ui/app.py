@@ -69,7 +69,7 @@ def build(
     palette.apply(app)
     scale = demo_speed() if time_scale is None else time_scale
     if collaborators is None:
-        collaborators = demo_collaborators(demo, scale) if demo else real_collaborators()
+        collaborators = demo_collaborators(demo, scale) if demo else real_collaborators(locations)
     # Secrets start in memory; the keyring is opened on the worker, never on the GUI thread.
     prefs = Preferences(locations, secrets or MemorySecretStore(), loaded.settings)
     worker = CoreWorker()

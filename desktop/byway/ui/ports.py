@@ -8,12 +8,10 @@ the lab test of the whole flow) pass their own.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
-import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from byway.analyze.analysis import Analysis
 from byway.i18n import translate
@@ -22,6 +20,7 @@ from byway.measure.observations import Diagnosis, Target
 from byway.measure.relays import Relay
 from byway.measure.settings import ProbeSettings
 from byway.plan import Plan, Way
+from byway.store.locations import Locations
 from byway.tor.events import ConnectEvent, Session
 from byway.transports.bridge_line import Bridge
 
@@ -85,93 +84,72 @@ def not_in_build(what: str, detail: str) -> str:
 
 
 class RealAdvisor:
-    """Calls :func:`byway.advise.advise`, filling its inputs from an :class:`AdviceRequest` plus the
-    built-in catalog and the transports found on this machine (file I/O: runs on the worker)."""
+    """Calls :func:`byway.advise.advise` with :class:`byway.advise.AdviceInputs` filled from an
+    :class:`AdviceRequest`, the built-in catalog and the transports found on this machine (file and
+    process I/O: it runs on the worker). In demo mode every transport counts as installed."""
 
-    def __init__(self, advise: Callable[[Any], Plan], inputs_type: type[Any]) -> None:
-        self._advise = advise
-        self._inputs_type = inputs_type
+    def __init__(self, module: Any, *, simulated_transports: bool = False) -> None:
+        self._module = module
+        self._simulated = simulated_transports
 
-    def _value_for(self, name: str, request: AdviceRequest) -> Any:
-        lowered = name.lower()
-        if "analysis" in lowered:
-            return request.analysis
-        if "country" in lowered:
-            return request.country
-        if "custom" in lowered:
-            return request.custom_bridges
-        if "remember" in lowered or "last" in lowered:
-            return request.remembered_way
-        if "catalog" in lowered or "builtin" in lowered:
-            from byway.transports.catalog import load_shipped
+    def _availability(self) -> dict[Any, Any]:
+        from byway.transports.bridge_line import Transport
+        from byway.transports.transport_support import TransportAvailability, discover_transports
 
-            return load_shipped()
-        if "avail" in lowered or "inventory" in lowered or "transport" in lowered:
-            from byway.transports.transport_support import discover_transports
-
-            return discover_transports()
-        if "check" in lowered or "moat" in lowered or "suggest" in lowered:
-            return ()
-        raise LookupError(name)
+        if self._simulated:
+            return {t: TransportAvailability(t, True, None, "demo") for t in Transport}
+        inventory = discover_transports()
+        return {entry.transport: entry for entry in inventory.availability}
 
     def __call__(self, request: AdviceRequest, /) -> Plan:
-        values: dict[str, Any] = {}
-        for item in dataclasses.fields(self._inputs_type):
-            required = item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
-            try:
-                values[item.name] = self._value_for(item.name, request)
-            except LookupError:
-                if required:
-                    raise
-        return self._advise(self._inputs_type(**values))
+        from byway.transports.catalog import load_shipped
+
+        module = self._module
+        country_map = module.load_country_map() if hasattr(module, "load_country_map") else {}
+        inputs = module.AdviceInputs(
+            summary=request.analysis.summary if request.analysis is not None else None,
+            country=request.country,
+            availability=self._availability(),
+            catalog=load_shipped(),
+            custom_bridges=request.custom_bridges,
+            remembered=request.remembered_way,
+            moat=None,
+            country_map=country_map,
+        )
+        plan: Plan = module.advise(inputs)
+        return plan
 
 
-def load_real_advisor() -> tuple[Advisor | None, str]:
+def load_real_advisor(*, simulated_transports: bool = False) -> tuple[Advisor | None, str]:
     try:
         module = importlib.import_module("byway.advise")
-        advise, inputs_type = module.advise, module.AdviceInputs
+        module.advise, module.AdviceInputs  # noqa: B018 - present in this build?
     except (ImportError, AttributeError) as error:
         return None, not_in_build(translate("Ui", "Advice"), str(error))
-    if not dataclasses.is_dataclass(inputs_type):
-        return None, not_in_build(translate("Ui", "Advice"), "AdviceInputs")
-    return RealAdvisor(advise, cast(type[Any], inputs_type)), ""
+    return RealAdvisor(module, simulated_transports=simulated_transports), ""
 
 
-CONNECTOR_MODULES = ("byway.tor.connect", "byway.tor.connector", "byway.tor.strategy", "byway.tor")
+def load_real_connector(factory: Callable[[type[Any]], Any]) -> tuple[Connector | None, str]:
+    """Build :class:`byway.tor.connector.TorConnector` with ``factory``, or say why it cannot be."""
+    try:
+        module = importlib.import_module("byway.tor.connector")
+        connector_class = module.TorConnector
+    except (ImportError, AttributeError) as error:
+        return None, not_in_build(translate("Ui", "Connecting"), str(error))
+    try:
+        connector: Connector = factory(connector_class)
+    except Exception as error:  # a constructor we cannot satisfy: say so, do not crash
+        return None, not_in_build(translate("Ui", "Connecting"), f"TorConnector: {error}")
+    return connector, ""
 
 
-def _is_connector_class(value: Any) -> bool:
-    return (
-        inspect.isclass(value)
-        and inspect.iscoroutinefunction(getattr(value, "connect", None))
-        and inspect.iscoroutinefunction(getattr(value, "disconnect", None))
-    )
-
-
-def load_real_connector(factory: Callable[[type[Any]], Any] | None = None) -> tuple[Connector | None, str]:
-    """Find the tor connector class; ``factory`` builds it (the default calls it with no argument)."""
-    for name in CONNECTOR_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        for value in vars(module).values():
-            if _is_connector_class(value) and value.__module__.startswith("byway.tor"):
-                try:
-                    connector: Connector = factory(value) if factory else value()
-                except Exception as error:  # a constructor we cannot satisfy: say so, do not crash
-                    return None, not_in_build(translate("Ui", "Connecting"), f"{value.__name__}: {error}")
-                return connector, ""
-    return None, not_in_build(translate("Ui", "Connecting"), "byway.tor")
-
-
-def real_collaborators() -> Collaborators:
+def real_collaborators(locations: Locations) -> Collaborators:
     from byway.measure.diagnosis import run_diagnosis
     from byway.measure.relays import directory_authorities
     from byway.targets import load_default_targets
 
     advisor, advisor_missing = load_real_advisor()
-    connector, connector_missing = load_real_connector()
+    connector, connector_missing = load_real_connector(lambda cls: cls(locations))
     return Collaborators(
         runner=run_diagnosis,
         advisor=advisor,
@@ -193,7 +171,7 @@ def demo_collaborators(scenario_name: str, time_scale: float = 1.0) -> Collabora
     from byway.transports.catalog import load_shipped
 
     scenario = load_scenario(scenario_name)
-    advisor, _ = load_real_advisor()
+    advisor, _ = load_real_advisor(simulated_transports=True)
     if advisor is None:
 
         def stand_in(request: AdviceRequest, /) -> Plan:

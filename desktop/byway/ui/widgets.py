@@ -44,11 +44,26 @@ INTERACTIVE = (
 
 
 def named(widget: W, name: str, description: str) -> W:
+    # Tab always moves the focus on: text areas and tables must not trap the keyboard.
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        widget.setTabChangesFocus(True)
+    if isinstance(widget, QAbstractItemView):
+        widget.setTabKeyNavigation(False)
     widget.setAccessibleName(name)
     widget.setAccessibleDescription(description)
     if isinstance(widget, QAbstractButton | QComboBox | QLineEdit) and not widget.toolTip():
         widget.setToolTip(description)
     return widget
+
+
+def _inside_qt_internals(widget: QWidget) -> bool:
+    """A combo box's popup list, a spin box's line edit, a scroll area's bars: named by their owner."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.objectName().startswith("qt_") or isinstance(parent, QComboBox | QAbstractSpinBox):
+            return True
+        parent = parent.parentWidget()
+    return False
 
 
 def unnamed_widgets(root: QWidget) -> list[QWidget]:
@@ -63,8 +78,7 @@ def unnamed_widgets(root: QWidget) -> list[QWidget]:
             continue
         if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(widget, QProgressBar):
             continue
-        parent = widget.parentWidget()
-        if parent is not None and (parent.objectName().startswith("qt_") or isinstance(parent, QComboBox)):
+        if _inside_qt_internals(widget):
             continue
         if not widget.accessibleName() or not widget.accessibleDescription():
             missing.append(widget)

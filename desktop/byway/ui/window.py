@@ -121,7 +121,9 @@ class MainWindow(QMainWindow):
     def _menus(self, scenarios: tuple[str, ...]) -> None:
         menu = self.menuBar().addMenu(self.tr("&Byway"))
         self.settings_action = QAction(self.tr("&Settings"), self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcuts(
+            [QKeySequence("Ctrl+,"), QKeySequence(QKeySequence.StandardKey.Preferences)]
+        )
         self.settings_action.triggered.connect(self.open_settings)
         menu.addAction(self.settings_action)
         demo_menu = menu.addMenu(self.tr("&Demo mode"))

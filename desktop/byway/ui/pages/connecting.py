@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPlainTextEdit, QProgressBar, QToolButton, QWidget
 
 from byway.tor.events import AttemptEvent, AttemptOutcome, BootstrapEvent, ConnectEvent, HealthEvent
@@ -32,6 +32,7 @@ class ConnectingPage(Page):
         self.log_toggle = named(QToolButton(), self.tr("Show log"), self.tr("Show or hide Tor's messages"))
         self.log_toggle.setText(self.tr("Show log"))
         self.log_toggle.setCheckable(True)
+        self.log_toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.log_toggle.toggled.connect(self._toggle_log)
         self.body.addWidget(self.log_toggle)
         self.log = named(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTextBrowser, QToolButton, QWidget
 
 from byway.analyze.analysis import Analysis
@@ -37,6 +37,7 @@ class ResultsPage(Page):
         )
         self.details_toggle.setText(self.tr("Show details"))
         self.details_toggle.setCheckable(True)
+        self.details_toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.details_toggle.toggled.connect(self._toggle_details)
         self.body.addWidget(self.details_toggle)
         self.details = named(
