@@ -92,9 +92,8 @@ def test_demo_scenario_failing_every_way_says_so(qtbot, make_app, tmp_path) -> N
     text = load_scenario("china-gfw").path.read_text(encoding="utf-8")
     text = text.replace('way = "snowflake"\noutcome = "works"', 'way = "snowflake"\noutcome = "stalls"')
     (tmp_path / "nothing-works.toml").write_text(text, encoding="utf-8")
-    from byway.ui.ports import demo_collaborators
-
     import byway.demo.scenario as scenario_module
+    from byway.ui.ports import demo_collaborators
 
     path = str(tmp_path / "nothing-works.toml")
     assert scenario_module.scenario_path(path).is_file()

@@ -17,7 +17,7 @@ def open_bridges(make_app):
 
 
 def test_good_bridges_are_saved_as_secrets(qtbot, make_app, secrets, locations) -> None:
-    window, tab = open_bridges(make_app)
+    _window, tab = open_bridges(make_app)
     tab.custom.setPlainText(GOOD)
     assert tab.problem.text() == ""
     assert tab.save.isEnabled()
@@ -33,7 +33,7 @@ def test_good_bridges_are_saved_as_secrets(qtbot, make_app, secrets, locations) 
 def test_broken_line_is_refused_as_you_type_and_the_saved_list_survives(
     qtbot, make_app, secrets, locations
 ) -> None:
-    window, tab = open_bridges(make_app)
+    _window, tab = open_bridges(make_app)
     tab.custom.setPlainText(GOOD)
     tab.save.click()
     qtbot.waitUntil(
@@ -53,7 +53,7 @@ def test_broken_line_is_refused_as_you_type_and_the_saved_list_survives(
 def test_a_save_that_slips_past_the_check_still_keeps_the_old_list(
     qtbot, make_app, secrets, locations
 ) -> None:
-    window, tab = open_bridges(make_app)
+    window, _tab = open_bridges(make_app)
     prefs = window.prefs
     prefs.save_custom_bridges(GOOD)
     ref = prefs.settings.secrets.custom_bridges
