@@ -40,6 +40,7 @@ from byway.transports.moat_answers import (
     parse_map,
     parse_obtained_bridges,
     parse_settings,
+    raise_for_errors,
 )
 from byway.transports.moat_secrets import MOAT_KIND, MoatCache, read_bridges, write_bridges
 
@@ -194,7 +195,9 @@ class MoatClient:
                     error=type(error).__name__
                 )
             ) from error
-        return decode_answer(bytes(raw))
+        document = decode_answer(bytes(raw))
+        raise_for_errors(document)  # Moat answers errors with HTTP 200
+        return document
 
     async def _post(self, path: str, body: Any) -> Any:
         return await self._exchange("POST", path, body, "application/json")
@@ -283,7 +286,7 @@ class MoatClient:
                 raise
             return cached.document, cached.fetched_at
         now = self._clock()
-        if self.cache is not None and not (isinstance(document, dict) and "errors" in document):
+        if self.cache is not None:
             self.cache.put(key, document, now)
         return document, now
 
