@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from byway.analyze.addresses import STANDARD_POLICY, AddressPolicy, is_ip_literal
 from byway.analyze.fingerprints import EMPTY_DATABASE, FingerprintDatabase
 from byway.analyze.http_compare import body_length_match, headers_match, status_code_match, title_match
+from byway.measure import failures
 from byway.measure.observations import (
     Control,
     DnsEngine,
@@ -302,6 +303,14 @@ def judge(
     response = observation.http.response if observation.http is not None else None
     blockpage = response is not None and bool(fingerprints.match_http(response))
     blocking, accessible = _decide(observation, consistency, compared, blockpage)
+    if (
+        observation.http is not None
+        and observation.http.failure == failures.SKIPPED_RESIDUAL_WINDOW
+        and blocking != "dns"
+    ):
+        # The page was not fetched on purpose (pacing): nothing is known about it, which is not
+        # the same as "it failed".
+        blocking, accessible = None, None
     flags = dns_flags(query, control, consistency, policy)
     http = observation.http
     return Verdict(

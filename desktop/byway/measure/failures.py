@@ -25,6 +25,7 @@ DNS_BOGUS_REPLY = "dns_reply_with_wrong_query_id"
 DNS_MALFORMED = "dns_malformed_reply"
 HTTP_INVALID_REPLY = "http_invalid_reply"
 HTTP_TOO_MANY_REDIRECTS = "http_request_failed_too_many_redirects"
+SKIPPED_RESIDUAL_WINDOW = "skipped_residual_window"  # Byway's own: not sent, see measure.pacing
 
 _ERRNO_FAILURES = {
     errno.ECONNREFUSED: CONNECTION_REFUSED,

@@ -90,7 +90,7 @@ async def _tls_chain(endpoint: Endpoint, hostname: str, ctx: ProbeContext) -> li
     real = await probe_tls(endpoint, hostname, SniRole.REAL, timeout_s=timeout)
     results = [benign, real]
     if real.failure is not None and not real.handshake_completed:
-        if real.failure in _TRIGGER_FAILURES and benign.handshake_completed:
+        if real.failure in _TRIGGER_FAILURES:
             ctx.pacing.suspect_trigger(endpoint)
         if ctx.pacing.may_probe(endpoint):
             results.append(await probe_tls(endpoint, None, SniRole.NONE, timeout_s=timeout))
@@ -166,4 +166,4 @@ async def measure_target(target: Target, ctx: ProbeContext) -> Observation:
 
 
 async def _skipped_http(target: Target) -> HttpRequest:
-    return HttpRequest(target.url, "skipped_residual_window", None, (), 0.0)
+    return HttpRequest(target.url, failures.SKIPPED_RESIDUAL_WINDOW, None, (), 0.0)

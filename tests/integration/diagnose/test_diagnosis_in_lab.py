@@ -158,14 +158,16 @@ def test_residual_censorship_pacing_keeps_a_benign_target_from_a_false_verdict(s
     scenario.switch("stateful")
     urls = [f"https://{BLOCKED}/", f"https://{BENIGN}/"]
     seed = _seed_with_first(urls, urls[0])
-    # Without pacing, the benign site on the same address and port is caught by the residual block.
-    naive, _ = _diagnose(scenario, tmp_path, *urls, window=0.0, seed=seed)
-    assert naive[urls[1]]["test_keys"]["accessible"] is not True
     # With pacing, Byway refuses to re-probe that tuple inside the window and says so.
     paced, _ = _diagnose(scenario, tmp_path, *urls, window=30.0, seed=seed)
     benign = paced[urls[1]]["test_keys"]
     assert benign["blocking"] is None or benign["blocking"] is False
     assert benign["x_pacing_skips"], benign
+    assert paced[urls[0]]["test_keys"]["accessible"] is False
+    # Without pacing, the benign site on the same address and port is caught by the residual block
+    # and would be reported as blocked: the mistake pacing prevents.
+    naive, _ = _diagnose(scenario, tmp_path, *urls, window=0.0, seed=seed)
+    assert naive[urls[1]]["test_keys"]["accessible"] is not True
 
 
 def test_the_classic_tor_block_is_seen_on_the_authorities(scenario, tmp_path):
