@@ -171,6 +171,7 @@ class TorConnector:
             proxy=self.options.proxy,
             test_network=self.options.test_network,
             log_file=data_dir / "notice.log",
+            disable_network=False,  # tor starts at once; the phase is read right after subscribing
         )
 
 

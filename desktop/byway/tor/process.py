@@ -26,6 +26,7 @@ from typing import Any
 
 import stem
 import stem.control
+import stem.response
 from stem.control import EventType
 
 from byway.measure.observations import Endpoint
@@ -160,6 +161,19 @@ class TorProcess:
 
     async def enable_network(self) -> None:
         await asyncio.to_thread(self._call, "set_conf", "DisableNetwork", "0")
+
+    async def current_bootstrap(self) -> TorStatus | None:
+        """Where bootstrap is now (``status/bootstrap-phase``), read once right after subscribing, so
+        that events sent before the subscription are not missed; progress after that arrives as events.
+        """
+        phase = await asyncio.to_thread(self._call, "get_info", "status/bootstrap-phase", "")
+        if not phase:
+            return None
+        try:
+            message = stem.response.ControlMessage.from_str(f"650 STATUS_CLIENT {phase}\r\n", "EVENT")
+        except (stem.ProtocolError, ValueError):
+            return None
+        return status_from_stem(message)
 
     async def socks_endpoint(self) -> Endpoint:
         """Where tor's SOCKS port listens (tor chose it: ``SocksPort auto``)."""

@@ -44,7 +44,7 @@ class ConnectTiming:
     stall_s: float = 10.0
     late_stall_s: float = 30.0
     warned_s: float = 3.0
-    head_start_s: float = 1.0
+    head_start_s: float = 0.5
     race_margin: float = 0.1
     max_parallel: int = 3
 
@@ -122,9 +122,13 @@ class Attempt:
                 self._on_status,
                 self._on_closed,
             )
-            await self.process.enable_network()
+            if self.process.config.disable_network:
+                await self.process.enable_network()
             now = time.monotonic()
             self.enabled_at = self.watch.started_at = self.watch.last_progress_at = now
+            current = await self.process.current_bootstrap()
+            if current is not None:
+                self._on_status(current)
             while not self.watch.done:
                 now = time.monotonic()
                 if self.watch.fatal is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -209,6 +210,7 @@ class TorConfig:
     disable_network: bool = True
     test_network: TestNetwork | None = None
     log_file: Path | None = None
+    load_geoip: bool = False
 
     def transports(self) -> frozenset[Transport]:
         return frozenset(b.transport for b in self.bridges if b.transport is not Transport.VANILLA)
@@ -225,6 +227,10 @@ class TorConfig:
             ("ClientOnly", "1"),
             ("DisableNetwork", "1" if self.disable_network else "0"),
         ]
+        if not self.load_geoip:
+            # Reading the GeoIP tables delays tor's first control answer by ~1 s, and Byway never
+            # chooses relays by country.
+            lines += [("GeoIPFile", os.devnull), ("GeoIPv6File", os.devnull)]
         if self.owning_pid is not None:
             lines.append(("__OwningControllerProcess", str(int(self.owning_pid))))
         if self.log_file is not None:
