@@ -17,44 +17,54 @@ from byway.transports.catalog import Catalog
 _TRANSPORTS = {Way.OBFS4: Transport.OBFS4, Way.SNOWFLAKE: Transport.SNOWFLAKE, Way.MEEK: Transport.MEEK_LITE}
 
 
-def _t(text: str) -> str:
-    return translate("Advice", text)
-
-
 def _reasons(way: Way, tor: TorReachability) -> tuple[str, ...]:
     blocked = tor in (TorReachability.BLOCKED_BY_ADDRESS, TorReachability.BLOCKED_BY_PROTOCOL)
     if way is Way.DIRECT:
         if blocked:
-            return (_t("The Tor relays did not answer in the test, so plain Tor will probably fail."),)
-        return (_t("The Tor relays answered in the test: plain Tor is the fastest way."),)
+            return (
+                translate(
+                    "Advice", "The Tor relays did not answer in the test, so plain Tor will probably fail."
+                ),
+            )
+        return (translate("Advice", "The Tor relays answered in the test: plain Tor is the fastest way."),)
     if way is Way.OBFS4:
         if tor is TorReachability.BLOCKED_BY_PROTOCOL:
-            return (_t("This network inspects Tor's handshake; obfs4 may be recognised as well."),)
-        return (_t("obfs4 bridges hide Tor's traffic and are not on public relay lists."),)
+            return (
+                translate(
+                    "Advice", "This network inspects Tor's handshake; obfs4 may be recognised as well."
+                ),
+            )
+        return (translate("Advice", "obfs4 bridges hide Tor's traffic and are not on public relay lists."),)
     if way is Way.SNOWFLAKE:
-        return (_t("Snowflake looks like a video call and changes proxies often."),)
-    return (_t("meek goes through a large cloud provider, which is hard to block; it is slow."),)
+        return (translate("Advice", "Snowflake looks like a video call and changes proxies often."),)
+    return (
+        translate("Advice", "meek goes through a large cloud provider, which is hard to block; it is slow."),
+    )
 
 
 def stand_in_plan(analysis: Analysis | None, catalog: Catalog) -> Plan:
     if analysis is not None and not analysis.summary.internet:
         return Plan(
             (),
-            _t("Nothing reaches outside this network: this looks like a shutdown. No way out can work now."),
+            translate(
+                "Advice",
+                "Nothing reaches outside this network: this looks like a shutdown. No way out can work now.",
+            ),
             shutdown=True,
         )
     tor = analysis.summary.tor if analysis is not None else TorReachability.NOT_TESTED
     if tor is TorReachability.BLOCKED_BY_PROTOCOL:
         order = (Way.SNOWFLAKE, Way.MEEK, Way.OBFS4, Way.DIRECT)
-        summary = _t(
-            "Tor's own handshake is blocked here: start with snowflake, which looks like a video call."
+        summary = translate(
+            "Advice",
+            "Tor's own handshake is blocked here: start with snowflake, which looks like a video call.",
         )
     elif tor is TorReachability.BLOCKED_BY_ADDRESS:
         order = (Way.OBFS4, Way.SNOWFLAKE, Way.MEEK, Way.DIRECT)
-        summary = _t("Tor's public relays are blocked by address: start with obfs4 bridges.")
+        summary = translate("Advice", "Tor's public relays are blocked by address: start with obfs4 bridges.")
     else:
         order = (Way.DIRECT, Way.OBFS4, Way.SNOWFLAKE, Way.MEEK)
-        summary = _t("Tor's relays answered: plain Tor first, with bridges as a fallback.")
+        summary = translate("Advice", "Tor's relays answered: plain Tor first, with bridges as a fallback.")
     options = tuple(
         Option(
             way=way,

@@ -13,14 +13,14 @@ def _t(text: str) -> str:
 
 def way_name(way: Way) -> str:
     names = {
-        Way.DIRECT: _t("Plain Tor (no bridge)"),
-        Way.OBFS4: _t("obfs4 bridges"),
-        Way.SNOWFLAKE: _t("Snowflake"),
-        Way.MEEK: _t("meek (through a cloud provider)"),
-        Way.WEBTUNNEL: _t("WebTunnel bridges"),
-        Way.CONJURE: _t("Conjure"),
-        Way.VANILLA_BRIDGE: _t("Plain bridges"),
-        Way.CUSTOM: _t("Your own bridges"),
+        Way.DIRECT: QCoreApplication.translate("Words", "Plain Tor (no bridge)"),
+        Way.OBFS4: QCoreApplication.translate("Words", "obfs4 bridges"),
+        Way.SNOWFLAKE: QCoreApplication.translate("Words", "Snowflake"),
+        Way.MEEK: QCoreApplication.translate("Words", "meek (through a cloud provider)"),
+        Way.WEBTUNNEL: QCoreApplication.translate("Words", "WebTunnel bridges"),
+        Way.CONJURE: QCoreApplication.translate("Words", "Conjure"),
+        Way.VANILLA_BRIDGE: QCoreApplication.translate("Words", "Plain bridges"),
+        Way.CUSTOM: QCoreApplication.translate("Words", "Your own bridges"),
     }
     return names[way]
 
@@ -28,37 +28,43 @@ def way_name(way: Way) -> str:
 def phase_words(tag: str, progress: int) -> str:
     """tor's bootstrap tag as a sentence; unknown tags fall back to the percentage band."""
     words = {
-        "starting": _t("Starting Tor"),
-        "conn_pt": _t("Starting the bridge's transport"),
-        "conn_done_pt": _t("Reaching the bridge"),
-        "conn_proxy": _t("Connecting to your proxy"),
-        "conn_done_proxy": _t("Connected to your proxy"),
-        "conn": _t("Connecting to the Tor network"),
-        "conn_done": _t("Connected to a first relay"),
-        "handshake": _t("Greeting the first relay"),
-        "handshake_done": _t("The first relay answered"),
-        "onehop_create": _t("Opening an encrypted directory connection"),
-        "requesting_status": _t("Asking for the list of relays"),
-        "loading_status": _t("Loading the list of relays"),
-        "loading_keys": _t("Loading the directory keys"),
-        "requesting_descriptors": _t("Asking for relay details"),
-        "loading_descriptors": _t("Loading relay details"),
-        "enough_dirinfo": _t("Enough is known to build a path"),
-        "ap_handshake_done": _t("Building a path through Tor"),
-        "circuit_create": _t("Building a path through Tor"),
-        "done": _t("Connected"),
+        "starting": QCoreApplication.translate("Words", "Starting Tor"),
+        "conn_pt": QCoreApplication.translate("Words", "Starting the bridge's transport"),
+        "conn_done_pt": QCoreApplication.translate("Words", "Reaching the bridge"),
+        "conn_proxy": QCoreApplication.translate("Words", "Connecting to your proxy"),
+        "conn_done_proxy": QCoreApplication.translate("Words", "Connected to your proxy"),
+        "conn": QCoreApplication.translate("Words", "Connecting to the Tor network"),
+        "conn_done": QCoreApplication.translate("Words", "Connected to a first relay"),
+        "handshake": QCoreApplication.translate("Words", "Greeting the first relay"),
+        "handshake_done": QCoreApplication.translate("Words", "The first relay answered"),
+        "onehop_create": QCoreApplication.translate("Words", "Opening an encrypted directory connection"),
+        "requesting_status": QCoreApplication.translate("Words", "Asking for the list of relays"),
+        "loading_status": QCoreApplication.translate("Words", "Loading the list of relays"),
+        "loading_keys": QCoreApplication.translate("Words", "Loading the directory keys"),
+        "requesting_descriptors": QCoreApplication.translate("Words", "Asking for relay details"),
+        "loading_descriptors": QCoreApplication.translate("Words", "Loading relay details"),
+        "enough_dirinfo": QCoreApplication.translate("Words", "Enough is known to build a path"),
+        "ap_handshake_done": QCoreApplication.translate("Words", "Building a path through Tor"),
+        "circuit_create": QCoreApplication.translate("Words", "Building a path through Tor"),
+        "done": QCoreApplication.translate("Words", "Connected"),
     }
     if tag in words:
         return words[tag]
     if progress < 75:
-        return _t("Learning about the Tor network")
-    return _t("Building a path through Tor")
+        return QCoreApplication.translate("Words", "Learning about the Tor network")
+    return QCoreApplication.translate("Words", "Building a path through Tor")
 
 
 def stuck_advice(progress: int) -> str:
     """The next step for a bootstrap that stops at ``progress``, after tor's typical troubles."""
     if progress <= 10:
-        return _t("The bridge or relay could not be reached: it is probably blocked here.")
+        return QCoreApplication.translate(
+            "Words", "The bridge or relay could not be reached: it is probably blocked here."
+        )
     if progress <= 15:
-        return _t("The connection was cut during the handshake: this network may recognise this way.")
-    return _t("Tor stopped while loading the directory: check that your computer's clock is right.")
+        return QCoreApplication.translate(
+            "Words", "The connection was cut during the handshake: this network may recognise this way."
+        )
+    return QCoreApplication.translate(
+        "Words", "Tor stopped while loading the directory: check that your computer's clock is right."
+    )
