@@ -157,3 +157,38 @@ def test_prechecks_without_a_pt_say_why(tmp_path: Path) -> None:
     checks = asyncio.run(run_prechecks(bridges=[bridge], check_tor=False, timeout_s=1))
     assert {c.failure for c in checks} == {"connection_refused", "pt_missing"}
     assert os.environ.get("TOR_PT_MANAGED_TRANSPORT_VER") is None
+
+
+def test_tor_network_relays_are_authorities_plus_a_sample_of_fallbacks() -> None:
+    import random
+
+    from byway.measure.relays import directory_authorities
+    from byway.transports.precheck import tor_network_relays
+
+    relays = tor_network_relays(fallbacks=4, rng=random.Random(1))
+    authorities = directory_authorities()
+    assert relays[: len(authorities)] == authorities and len(relays) == len(authorities) + 4
+
+
+@pytest.mark.skipif(not OBFS4PROXY.exists(), reason="obfs4proxy is not installed")
+def test_meek_proxy_takes_url_and_front_from_the_catalog_and_stops_the_pt() -> None:
+    from byway.transports.bridge_line import Transport
+    from byway.transports.catalog import load_shipped
+    from byway.transports.moat import meek_proxy
+
+    meek = load_shipped().bridges_for(Transport.MEEK_LITE)[0]
+
+    async def body() -> int:
+        async with meek_proxy(OBFS4PROXY, meek) as proxy:  # no request is sent: no real network
+            assert dict(proxy.arguments)["front"] == meek.argument("front")
+            assert dict(proxy.arguments)["url"] == meek.argument("url")
+            assert proxy.to_httpx().raw_auth is not None
+            return proxy.port
+
+    port = asyncio.run(body())
+
+    async def refused() -> None:
+        await asyncio.open_connection("127.0.0.1", port)
+
+    with pytest.raises(OSError):
+        asyncio.run(refused())
