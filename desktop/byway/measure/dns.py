@@ -213,14 +213,8 @@ async def resolve_doh(client: httpx.AsyncClient, url: str, hostname: str, *, tim
 
 
 def _httpx_failure(exc: BaseException) -> str:
-    """Find the socket-level cause inside an httpx exception chain."""
     if isinstance(exc, httpx.TimeoutException):
         return failures.GENERIC_TIMEOUT
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, OSError | TimeoutError):
-            return failures.classify(cause)
-        cause = cause.__cause__ or cause.__context__
     if isinstance(exc, httpx.RemoteProtocolError):
         return failures.EOF_ERROR
-    return failures.classify(exc)
+    return failures.classify_chain(exc)

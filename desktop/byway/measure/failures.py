@@ -87,3 +87,27 @@ def classify(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"unknown_failure: {exc.strerror or type(exc).__name__}"
     return f"unknown_failure: {type(exc).__name__}"
+
+
+def classify_chain(exc: BaseException) -> str:
+    """Name the socket-level cause buried in a library's exception (httpx, anyio, exception groups).
+
+    Libraries wrap the operating system's error (a refused connection becomes "All connection
+    attempts failed"); the measurement wants the original, so follow causes, contexts and groups.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, TimeoutError | socket.timeout | ssl.SSLError):
+            return classify(current)
+        if isinstance(current, OSError) and current.errno is not None:
+            return classify(current)
+        pending.extend(getattr(current, "exceptions", ()))
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+    return classify(exc)

@@ -44,10 +44,7 @@ async def query_control(
     except httpx.TimeoutException:
         return None, failures.GENERIC_TIMEOUT
     except (httpx.HTTPError, OSError) as exc:
-        cause: BaseException | None = exc
-        while cause is not None and not isinstance(cause, OSError):
-            cause = cause.__cause__ or cause.__context__
-        return None, failures.classify(cause) if cause else "control_connection_failed"
+        return None, failures.classify_chain(exc)
     try:
         return parse_response(json.loads(raw)), None
     except (ValueError, ProtocolError, RecursionError):

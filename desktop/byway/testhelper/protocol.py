@@ -55,6 +55,12 @@ def _str_or_none(value: object, what: str) -> str | None:
     raise ProtocolError(f"{what} must be a string or null")
 
 
+def _section(root: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """An optional object member: absent or null is empty, anything but an object is an error."""
+    value = root.get(key)
+    return {} if value is None else _mapping(value, key)
+
+
 def _mapping(value: object, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ProtocolError(f"{what} must be an object")
@@ -82,26 +88,26 @@ def _int(value: object, what: str) -> int:
 def parse_response(body: object) -> Control:
     """Turn a helper's JSON answer into a :class:`Control`; raise :class:`ProtocolError` if malformed."""
     root = _mapping(body, "response")
-    dns = _mapping(root.get("dns") or {}, "dns")
+    dns = _section(root, "dns")
     dns_failure = _str_or_none(dns.get("failure"), "dns.failure")
     addrs = dns.get("addrs") or []
     if not isinstance(addrs, list) or not all(isinstance(a, str) for a in addrs):
         raise ProtocolError("dns.addrs must be a list of strings")
     tcp: dict[str, ControlTcp] = {}
-    for key, item in _mapping(root.get("tcp_connect") or {}, "tcp_connect").items():
+    for key, item in _section(root, "tcp_connect").items():
         entry = _mapping(item, "tcp_connect entry")
         tcp[str(key)] = ControlTcp(
             bool(entry.get("status")), _str_or_none(entry.get("failure"), "tcp failure")
         )
     tls: dict[str, ControlTls] = {}
-    for key, item in _mapping(root.get("tls_handshake") or {}, "tls_handshake").items():
+    for key, item in _section(root, "tls_handshake").items():
         entry = _mapping(item, "tls_handshake entry")
         tls[str(key)] = ControlTls(
             str(entry.get("server_name") or ""),
             bool(entry.get("status")),
             _str_or_none(entry.get("failure"), "tls failure"),
         )
-    http = _mapping(root.get("http_request") or {}, "http_request")
+    http = _section(root, "http_request")
     control_http = ControlHttp(
         failure=_str_or_none(http.get("failure"), "http_request.failure"),
         status_code=_int(http.get("status_code"), "status_code"),
@@ -110,7 +116,7 @@ def parse_response(body: object) -> Control:
         headers=_headers(http.get("headers")),
     )
     ip_info: dict[str, ControlIpInfo] = {}
-    for ip, item in _mapping(root.get("ip_info") or {}, "ip_info").items():
+    for ip, item in _section(root, "ip_info").items():
         entry = _mapping(item, "ip_info entry")
         ip_info[str(ip)] = ControlIpInfo(_int(entry.get("asn"), "asn"), _int(entry.get("flags"), "flags"))
     probe_dns_failure = _HELPER_DNS_TO_PROBE.get(dns_failure, dns_failure) if dns_failure else None
