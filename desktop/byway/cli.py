@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from byway import __version__
+from byway.commands.bridges import add_bridges_parser
 from byway.commands.diagnose import add_diagnose_arguments, add_diagnose_parser, run_diagnose
 from byway.commands.helper import add_helper_parser
 from byway.i18n import translate
+from byway.lab.command import add_lab_parser
 from byway.store.errors import StoreError
 from byway.store.locations import resolve_locations
 
@@ -33,13 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_diagnose_parser(subparsers)
+    add_bridges_parser(subparsers)
     add_helper_parser(subparsers)
-    try:
-        from byway.lab.command import add_lab_parser
-    except ImportError:  # the lab needs nothing special to import; this guards partial installs
-        pass
-    else:
-        add_lab_parser(subparsers)
+    add_lab_parser(subparsers)
     return parser
 
 
