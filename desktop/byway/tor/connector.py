@@ -118,8 +118,7 @@ class TorConnector:
     async def wait_closed(self) -> None:
         """Return when the session ends for good (recovery gave up) or is disconnected."""
         if self._watch is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(self._watch)
+            await asyncio.wait({self._watch})  # the caller's cancellation propagates; the watch goes on
 
     async def _restart(self, option: Option, socks_port: int) -> TorProcess:
         def config_for(opt: Option, runtime: Path) -> TorConfig:

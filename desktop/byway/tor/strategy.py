@@ -45,7 +45,9 @@ class ConnectTiming:
     late_stall_s: float = 30.0
     warned_s: float = 3.0
     head_start_s: float = 0.5
-    race_margin: float = 0.1
+    race_margin: float = (
+        10.0  # the advisor scores evidence * 100 + preference: same evidence, near preference
+    )
     max_parallel: int = 3
 
 

@@ -1,0 +1,265 @@
+"""``byway connect``: bootstrap the best way out, show progress and the plan's reasons, print the SOCKS
+address, and stay up (recovering tor if it dies) until Ctrl-C.
+
+``--transport auto`` asks the advisor for a plan (no diagnosis: country, installed transports,
+built-in bridges, the user's own bridges, what worked last time); a named transport makes a one-way
+plan. A private Tor network (the censorship lab) is used instead of the public one only when
+``BYWAY_TOR_TEST_NETWORK`` names its authorities file (or ``BYWAY_LAB=1`` and the lab recorded one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+from byway.i18n import translate
+from byway.plan import Option, Plan, Way
+from byway.store.locations import Locations
+from byway.tor.connector import ConnectorOptions, TorConnector, remember_working, remembered_way
+from byway.tor.errors import TorConfigRefused, TorError
+from byway.tor.events import AttemptEvent, BootstrapEvent, ConnectEvent, HealthEvent
+from byway.tor.strategy import ConnectTiming
+from byway.tor.torrc import TestNetwork, UpstreamProxy
+from byway.transports.bridge_line import Bridge, BridgeLineError, Transport, parse_bridge_line
+from byway.transports.catalog import load_best
+from byway.transports.transport_support import TransportInventory, discover_transports
+
+TEST_NETWORK_ENV = "BYWAY_TOR_TEST_NETWORK"
+LAB_NETWORK_FILE = Path("/run/byway-lab/tor/network.json")
+WAY_TRANSPORT = {
+    Way.OBFS4: Transport.OBFS4,
+    Way.SNOWFLAKE: Transport.SNOWFLAKE,
+    Way.MEEK: Transport.MEEK_LITE,
+    Way.WEBTUNNEL: Transport.WEBTUNNEL,
+}
+CHOICES = ("auto", "direct", "obfs4", "snowflake", "meek", "webtunnel", "custom")
+
+
+def _bridge(text: str) -> Bridge:
+    try:
+        return parse_bridge_line(text)
+    except BridgeLineError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _proxy(text: str) -> UpstreamProxy:
+    try:
+        return UpstreamProxy.parse(text)
+    except TorConfigRefused as error:
+        raise argparse.ArgumentTypeError(error.why) from None
+
+
+def _country(text: str) -> str:
+    if len(text) != 2 or not text.isascii() or not text.isalpha():
+        raise argparse.ArgumentTypeError(translate("Cli", "expected a two-letter country code, like IR"))
+    return text.lower()
+
+
+def add_connect_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "connect",
+        help=translate("Cli", "connect to Tor the best way this network allows, and stay connected"),
+        description=translate(
+            "Cli",
+            "Start Tor with the best way out for this network, show its progress, print the SOCKS "
+            "address to use, and keep the connection up until Ctrl-C.",
+        ),
+    )
+    parser.add_argument("--transport", choices=CHOICES, default="auto")
+    parser.add_argument(
+        "--bridge",
+        type=_bridge,
+        action="append",
+        default=[],
+        metavar="LINE",
+        help=translate("Cli", "a bridge line to use (repeat for several)"),
+    )
+    parser.add_argument(
+        "--proxy",
+        type=_proxy,
+        metavar="URL",
+        help=translate(
+            "Cli", "an upstream proxy: http://, https://, socks4:// or socks5://[user:pass@]host:port"
+        ),
+    )
+    parser.add_argument("--country", type=_country, metavar="CC")
+    parser.add_argument("--profile", default="default", help=translate("Cli", "keep tor's state per profile"))
+    parser.add_argument(
+        "--socks-port", type=int, metavar="PORT", help=translate("Cli", "default: any free port")
+    )
+    parser.add_argument("--stall", type=float, default=ConnectTiming().stall_s, metavar="SECONDS")
+    parser.set_defaults(func=run_connect)
+
+
+def test_network_from_env() -> TestNetwork | None:
+    """The private network to use instead of the public one, if the environment names one."""
+    named = os.environ.get(TEST_NETWORK_ENV)
+    path = Path(named) if named else (LAB_NETWORK_FILE if os.environ.get("BYWAY_LAB") == "1" else None)
+    if path is None or not path.is_file():
+        return None
+    return TestNetwork.from_json_file(path)
+
+
+def build_plan(args: argparse.Namespace, inventory: TransportInventory, locations: Locations) -> Plan:
+    """The plan for ``--transport``: the advisor's for ``auto``, else one way with its bridges."""
+    bridges: tuple[Bridge, ...] = tuple(args.bridge)
+    transport = str(args.transport)
+    if transport == "auto":
+        from byway.advise import AdviceInputs, advise
+
+        remembered = remembered_way(locations, _network_id(args))
+        inputs = AdviceInputs(
+            country=args.country,
+            availability={entry.transport: entry for entry in inventory.availability},
+            catalog=load_best(locations.cache_dir),
+            custom_bridges=bridges,
+            remembered=Way(remembered) if remembered in {w.value for w in Way} else None,
+        )
+        return advise(inputs)
+    reasons = (translate("Cli", "you asked for it"),)
+    if transport == "direct":
+        return Plan((Option(Way.DIRECT, (), reasons),), translate("Cli", "Tor without a bridge."))
+    if transport == "custom":
+        if not bridges:
+            raise TorConfigRefused("--bridge", translate("Cli", "custom needs at least one --bridge LINE"))
+        return Plan(
+            (Option(Way.CUSTOM, bridges, reasons, source="custom"),), translate("Cli", "Your bridges.")
+        )
+    way = Way(transport)
+    wanted = WAY_TRANSPORT[way]
+    chosen = tuple(b for b in bridges if b.transport is wanted) or load_best(locations.cache_dir).bridges_for(
+        wanted
+    )
+    entry = inventory.for_transport(wanted)
+    option = Option(
+        way,
+        chosen,
+        reasons,
+        source="custom" if bridges else "builtin",
+        available=entry.available,
+        unavailable_reason="" if entry.available else entry.reason,
+    )
+    return Plan((option,), translate("Cli", "One way, as asked."))
+
+
+def _network_id(args: argparse.Namespace) -> str:
+    """What "this network" is called when remembering what worked: the country if known."""
+    return f"country:{args.country}" if args.country else "default"
+
+
+class ProgressView:
+    """Prints bootstrap progress as one redrawn bar (on a terminal) and every attempt on its own line."""
+
+    def __init__(self) -> None:
+        self.out = sys.stderr
+        self.tty = self.out.isatty()
+        self.best = -1
+
+    def __call__(self, event: ConnectEvent) -> None:
+        if isinstance(event, BootstrapEvent):
+            if event.progress <= self.best and event.warning is None:
+                return
+            self.best = max(self.best, event.progress)
+            filled = event.progress // 5
+            bar = "#" * filled + "-" * (20 - filled)
+            text = f"[{bar}] {event.progress:3d}% {event.option.way.value}: {event.summary}"
+            if event.warning:
+                text += f" ({event.warning}, {event.reason})"
+            print(
+                ("\r\x1b[K" if self.tty else "") + text,
+                end="" if self.tty else "\n",
+                file=self.out,
+                flush=True,
+            )
+        elif isinstance(event, AttemptEvent):
+            self.best = -1
+            line = f"{event.option.way.value}: {event.outcome.value}"
+            if event.explanation:
+                line += f" - {event.explanation}"
+            print(("\r\x1b[K" if self.tty else "") + line, file=self.out, flush=True)
+        elif isinstance(event, HealthEvent):
+            print(f"{event.state.value}: {event.explanation}", file=self.out, flush=True)
+
+
+def print_plan(plan: Plan) -> None:
+    print(plan.summary, file=sys.stderr)
+    for number, option in enumerate(plan.options, 1):
+        state = "" if option.available else f" [{option.unavailable_reason}]"
+        print(f"  {number}. {option.way.value}{state}", file=sys.stderr)
+        for reason in option.reasons:
+            print(f"       - {reason}", file=sys.stderr)
+
+
+async def connect_and_stay(args: argparse.Namespace) -> int:
+    locations: Locations = args.locations
+    inventory = await asyncio.to_thread(discover_transports)
+    plan = build_plan(args, inventory, locations)
+    print_plan(plan)
+    if plan.shutdown or not plan.runnable():
+        print(translate("Cli", "Nothing in the plan can run here."), file=sys.stderr)
+        return 2
+    options = ConnectorOptions(
+        profile=args.profile,
+        tor_path=inventory.tor.path if inventory.tor else None,
+        plugins=inventory.client_transport_plugins(),
+        proxy=args.proxy,
+        test_network=test_network_from_env(),
+        timing=ConnectTiming(stall_s=args.stall),
+        remembered_way=remembered_way(locations, _network_id(args)),
+        socks_port=args.socks_port,
+    )
+    connector = TorConnector(locations, options)
+    try:
+        session = await connector.connect(plan, ProgressView())
+        with contextlib.suppress(OSError):
+            remember_working(locations, _network_id(args), session.option)
+        print(file=sys.stderr)
+        print(
+            translate("Cli", "Connected with {way} in {seconds:.1f} s. Press Ctrl-C to disconnect.").format(
+                way=session.option.way.value, seconds=session.bootstrap_s
+            ),
+            file=sys.stderr,
+        )
+        print(f"SOCKS5 {session.socks}", flush=True)
+        await connector.wait_closed()
+        return 3  # recovery gave up: the session is lost
+    finally:
+        await connector.disconnect()
+
+
+def run_connect(args: argparse.Namespace) -> int:
+    if (
+        args.transport not in ("auto", "custom")
+        and args.bridge
+        and all(b.transport is not WAY_TRANSPORT.get(Way(args.transport)) for b in args.bridge)
+    ):
+        print(
+            translate("Cli", "Those bridges do not use {transport}.").format(transport=args.transport),
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return asyncio.run(_until_interrupted(args))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("\n" + translate("Cli", "Disconnected."), file=sys.stderr)
+        return 0
+    except TorError as error:
+        print("\n" + error.explanation(), file=sys.stderr)
+        print(error.next_step(), file=sys.stderr)
+        return 2
+
+
+async def _until_interrupted(args: argparse.Namespace) -> int:
+    """Ctrl-C or SIGTERM cancels the work, which stops every tor it started (even mid-bootstrap)."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    assert main is not None
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: Ctrl-C still interrupts
+            loop.add_signal_handler(signal_number, main.cancel)
+    return await connect_and_stay(args)
