@@ -18,7 +18,10 @@ async def _no_redirect_resolution(host: str) -> list[str]:
     return ["127.0.0.1"]
 
 
-def _fetch(routes, path="/", limits=HttpLimits(timeout_s=1.5, max_body_bytes=256 * 1024)):
+LIMITS = HttpLimits(timeout_s=1.5, max_body_bytes=256 * 1024)
+
+
+def _fetch(routes, path="/", limits=LIMITS):
     async def run():
         server = await start_web_server("127.0.0.1", 0, {"*": Site(routes)})
         try:
@@ -102,3 +105,24 @@ def test_a_peer_that_never_answers_the_client_hello_times_out():
     handshake = asyncio.run(run())
     assert handshake.failure == failures.GENERIC_TIMEOUT
     assert handshake.elapsed_s < 2.0
+
+
+def test_tls_garbage_in_reply_to_the_client_hello_is_a_handshake_failure():
+    async def garbage(reader, writer):
+        await reader.read(512)
+        writer.write(b"\x16\x03\x01\x00\x05garbage that is no TLS record\x00\xff" * 4)
+        await writer.drain()
+        await asyncio.sleep(0.5)
+        writer.close()
+
+    async def run():
+        server = await asyncio.start_server(garbage, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            return await probe_tls(Endpoint("127.0.0.1", port), "site.test", SniRole.REAL, timeout_s=2.0)
+        finally:
+            server.close()
+
+    handshake = asyncio.run(run())
+    assert handshake.failure in {failures.SSL_FAILED_HANDSHAKE, failures.CONNECTION_RESET, failures.EOF_ERROR}
+    assert not handshake.handshake_completed

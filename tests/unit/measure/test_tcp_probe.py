@@ -39,3 +39,26 @@ def test_black_hole_times_out_within_the_deadline():
     result = _probe(TcpBehaviour.BLACK_HOLE, timeout_s=0.7)
     assert result.failure == failures.GENERIC_TIMEOUT
     assert 0.6 < time.monotonic() - start < 3.0
+
+
+def test_reset_after_the_first_data_is_seen_by_the_http_probe():
+    from byway.measure.http import HttpLimits, probe_http
+
+    async def run():
+        endpoint = await start_tcp_endpoint("127.0.0.1", 0, TcpBehaviour.RESET_ON_DATA, keyword=b"forbidden")
+        try:
+
+            async def resolve(host):
+                return ["127.0.0.1"]
+
+            blocked = await probe_http(
+                f"http://x.test:{endpoint.port}/forbidden", ["127.0.0.1"], resolve, limits=HttpLimits(2.0)
+            )
+            tcp = await probe_tcp(Endpoint("127.0.0.1", endpoint.port), timeout_s=1.0)
+            return blocked, tcp
+        finally:
+            await endpoint.close()
+
+    blocked, tcp = asyncio.run(run())
+    assert tcp.failure is None  # the connection itself is allowed
+    assert blocked.failure == failures.CONNECTION_RESET  # the request naming the keyword is torn down
