@@ -11,6 +11,7 @@ from pathlib import Path
 
 from byway import __version__
 from byway.commands.bridges import add_bridges_parser
+from byway.commands.connect import add_connect_parser
 from byway.commands.diagnose import add_diagnose_arguments, add_diagnose_parser, run_diagnose
 from byway.commands.helper import add_helper_parser
 from byway.i18n import translate
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_diagnose_parser(subparsers)
+    add_connect_parser(subparsers)
     add_bridges_parser(subparsers)
     add_helper_parser(subparsers)
     add_lab_parser(subparsers)
