@@ -107,6 +107,11 @@ class BootstrapWatch:
 
     def feed(self, status: TorStatus, now: float) -> BootstrapEvent | None:
         """Take one status in; return the bootstrap event to show, if any."""
+        if status.kind == "LOG":
+            message = status.arguments.get("MESSAGE", "")
+            if message.startswith("Managed proxy") and ("died" in message or "failed" in message):
+                self.fatal = PtMissing(self._transports(), message)
+            return None
         if status.kind == "GENERAL" and status.action == "CLOCK_SKEW":
             self.clock_skew = ClockSkew(
                 _int(status.arguments.get("SKEW")), status.arguments.get("SOURCE", "")
@@ -125,9 +130,12 @@ class BootstrapWatch:
             if status.arguments.get("RECOMMENDATION", "warn") == "warn" and self.warned_at is None:
                 self.warned_at = now
             if event.reason == "PT_MISSING":
-                transports = ",".join(sorted(b.transport.value for b in self.option.bridges))
-                self.fatal = PtMissing(transports or self.option.way.value, event.warning or "")
+                self.fatal = PtMissing(self._transports(), event.warning or "")
         return event
+
+    def _transports(self) -> str:
+        names = sorted({b.transport.value for b in self.option.bridges})
+        return ",".join(names) or self.option.way.value
 
     @property
     def done(self) -> bool:

@@ -160,6 +160,9 @@ class TorConnector:
         served = {t for p in plugins for t in p.transports}
         for transport in needed - served:
             raise PtMissing(transport.value, self._missing.get(transport, ""))
+        for plugin in plugins:
+            if not os.access(plugin.executable, os.X_OK):
+                raise PtMissing(",".join(t.value for t in plugin.transports), str(plugin.executable))
         return TorConfig(
             data_dir=data_dir,
             control_socket=runtime / "control",

@@ -150,12 +150,19 @@ class TorProcess:
             with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening any more
                 loop.call_soon_threadsafe(on_status, status_from_stem(event))
 
+        def forward_warning(event: Any) -> None:
+            # A transport that cannot start shows only here: "Managed proxy ... died in state Launched".
+            status = TorStatus("LOG", str(event.runlevel), "LOG", {"MESSAGE": str(event.message)})
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(on_status, status)
+
         def closed(_controller: Any, state: Any, _timestamp: float) -> None:
             if state == stem.control.State.CLOSED:
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(on_closed)
 
         controller.add_event_listener(forward, EventType.STATUS_CLIENT, EventType.STATUS_GENERAL)
+        controller.add_event_listener(forward_warning, EventType.WARN)
         controller.add_status_listener(closed, spawn=False)
         return controller
 
