@@ -7,6 +7,7 @@ the benchmark use :func:`build` to get a window without entering the event loop.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -119,4 +120,19 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     install_excepthook(running.window)
     running.window.show()
-    return int(app.exec())
+    return leave(running, int(app.exec()))
+
+
+def leave(running: Running, status: int) -> int:
+    """Stop the worker and end the process now.
+
+    PySide6 6.12 on Python 3.11 can over-release ``None``/``True`` while the interpreter tears its
+    wrappers down ("Fatal Python error: none_dealloc"), turning a clean exit into a crash report.
+    Everything Byway writes is already on disk (settings are written atomically when changed), so
+    the process leaves without that teardown.
+    """
+    running.worker.stop()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

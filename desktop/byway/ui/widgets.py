@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -34,6 +35,7 @@ INTERACTIVE = (
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
@@ -85,8 +87,25 @@ def unnamed_widgets(root: QWidget) -> list[QWidget]:
     return missing
 
 
+RLM = "\u200f"
+
+
+class Text(QLabel):
+    """A label that, in a right-to-left layout, starts every line right to left: a Farsi sentence
+    that begins with a Latin word ("DNS: ...", "obfs4 ...") would otherwise be laid out left to right."""
+
+    def setText(self, text: str) -> None:
+        if QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft and text:
+            text = "\n".join(RLM + line for line in text.split("\n"))
+        super().setText(text)
+
+    def text(self) -> str:
+        return super().text().replace(RLM, "")
+
+
 def label(text: str, role: str = "", *, wrap: bool = True, selectable: bool = False) -> QLabel:
-    widget = QLabel(text)
+    widget = Text()
+    widget.setText(text)
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
