@@ -28,7 +28,7 @@ from pathlib import Path
 from byway.i18n import translate
 from byway.plan import Option
 from byway.tor.bootstrap import BootstrapWatch, TorStatus
-from byway.tor.errors import BootstrapStalled, NothingWorked, TorError
+from byway.tor.errors import BootstrapStalled, NothingWorked, TorError, TorExited
 from byway.tor.events import AttemptEvent, AttemptOutcome, ConnectEvent
 from byway.tor.process import TorProcess
 from byway.tor.torrc import TorConfig
@@ -177,6 +177,7 @@ async def run_strategy(
     pending = deque(options)
     running: dict[asyncio.Task[TorProcess], Attempt] = {}
     failures: list[tuple[str, TorError]] = []
+    retried: set[int] = set()  # id() of options already restarted once after tor itself died
 
     def start_next() -> None:
         option = pending.popleft()
@@ -203,6 +204,11 @@ async def run_strategy(
                     AttemptOutcome.STALLED if isinstance(error, BootstrapStalled) else AttemptOutcome.FAILED
                 )
                 on_event(AttemptEvent(attempt.option, outcome, error.explanation()))
+                if isinstance(error, TorExited) and id(attempt.option) not in retried:
+                    # tor died (killed, crashed): that says nothing about the network. Once more.
+                    retried.add(id(attempt.option))
+                    pending.appendleft(attempt.option)
+                    continue
                 failures.append((attempt.option.way.value, error))
             now = time.monotonic()
             newest = list(running.values())[-1] if running else None
