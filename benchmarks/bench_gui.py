@@ -1,0 +1,151 @@
+"""Benchmark: the GUI thread's longest stall during a demo diagnosis and bootstrap (goal <= 50 ms),
+and the time to the first painted window against a bare PySide6 window measured in the same run
+(goal <= 2x). Demo mode only: no traffic at all. The lab variant is to be added beside it.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui.py [--scenario iran-2022] [--speed 0.2]
+
+A 2 ms timer on the GUI thread records the gaps between its ticks; the longest gap minus the
+interval is the longest time the GUI thread was busy (or blocked) while the flow ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "desktop"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TICK_MS = 2
+
+FIRST_WINDOW_BARE = """
+import time; t0 = time.perf_counter()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+w = QWidget(); w.resize(900, 680); w.show()
+w.grab()
+print(time.perf_counter() - t0)
+"""
+
+FIRST_WINDOW_BYWAY = """
+import time; t0 = time.perf_counter()
+import tempfile, pathlib, os
+from byway.store.locations import Locations
+from byway.store.secrets import MemorySecretStore
+from byway.ui.app import build, leave
+d = pathlib.Path(tempfile.mkdtemp())
+r = build(Locations(d/"c", d/"d", d/"ca", d/"l", False, None), demo="iran-2022", secrets=MemorySecretStore())
+r.window.show()
+r.window.grab()
+print(time.perf_counter() - t0, flush=True)
+leave(r, 0)
+"""
+
+
+def first_window(code: str, runs: int) -> float:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return sorted(times)[len(times) // 2]
+
+
+def longest_stall(scenario: str, speed: float) -> dict[str, float]:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from byway.store.locations import Locations
+    from byway.store.secrets import MemorySecretStore
+    from byway.ui.app import build
+    from byway.ui.window import State
+
+    home = Path(tempfile.mkdtemp(prefix="byway-bench-"))
+    running = build(
+        Locations(home / "c", home / "d", home / "ca", home / "l", False, None),
+        demo=scenario,
+        secrets=MemorySecretStore(),
+        time_scale=speed,
+    )
+    window, app = running.window, running.app
+    window.show()
+    clock = QElapsedTimer()
+    gaps = {"diagnosis": 0.0, "bootstrap": 0.0}
+    phase = ["idle"]
+    last = [0]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        if phase[0] in gaps:
+            gaps[phase[0]] = max(gaps[phase[0]], now - last[0] - TICK_MS)
+        last[0] = now
+
+    def drive() -> None:
+        if phase[0] == "idle":
+            window.welcome.consent.setChecked(True)
+            phase[0] = "diagnosis"
+            window.welcome.start_button.click()
+        elif phase[0] == "diagnosis" and window.stack.currentWidget() is window.results:
+            phase[0] = "advice"
+            window.results.advise_button.click()
+        elif phase[0] == "advice" and window.plan is not None and window.advice.connect_button.isVisible():
+            phase[0] = "bootstrap"
+            window.advice.connect_button.click()
+        elif phase[0] == "bootstrap" and window.state == State.CONNECTED:
+            phase[0] = "done"
+            app.quit()
+
+    clock.start()
+    ticker = QTimer()
+    ticker.setInterval(TICK_MS)
+    ticker.timeout.connect(tick)
+    ticker.start()
+    driver = QTimer()
+    driver.setInterval(20)
+    driver.timeout.connect(drive)
+    driver.start()
+    QTimer.singleShot(300_000, app.quit)
+    started = time.perf_counter()
+    app.exec()
+    result = {f"{k}_longest_stall_ms": round(v, 1) for k, v in gaps.items()}
+    result["flow_s"] = round(time.perf_counter() - started, 2)
+    result["completed"] = float(phase[0] == "done")
+    running.worker.stop()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scenario", default="iran-2022")
+    parser.add_argument("--speed", type=float, default=0.2, help="demo delay factor (1 = presenter speed)")
+    parser.add_argument("--runs", type=int, default=5, help="first-window runs of each kind (median)")
+    args = parser.parse_args()
+    bare = first_window(FIRST_WINDOW_BARE, args.runs)
+    byway = first_window(FIRST_WINDOW_BYWAY, args.runs)
+    stalls = longest_stall(args.scenario, args.speed)
+    worst = max(stalls["diagnosis_longest_stall_ms"], stalls["bootstrap_longest_stall_ms"])
+    report = {
+        "scenario": args.scenario,
+        **stalls,
+        "stall_goal_ms": 50,
+        "stall_ok": worst <= 50,
+        "first_window_bare_s": round(bare, 3),
+        "first_window_byway_s": round(byway, 3),
+        "first_window_ratio": round(byway / bare, 2),
+        "first_window_goal_ratio": 2.0,
+        "first_window_ok": byway / bare <= 2.0,
+    }
+    print(json.dumps(report, indent=2))
+    sys.stdout.flush()
+    os._exit(0 if report["stall_ok"] and report["first_window_ok"] else 1)
+
+
+if __name__ == "__main__":
+    main()
