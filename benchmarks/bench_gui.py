@@ -54,7 +54,9 @@ def first_window(code: str, runs: int) -> float:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
     times = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return sorted(times)[len(times) // 2]
 
