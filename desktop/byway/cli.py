@@ -34,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=translate("Cli", "keep everything (settings, secrets, tor state) under DIR"),
     )
+    parser.add_argument(
+        "--demo",
+        metavar="SCENARIO",
+        help=translate(
+            "Cli",
+            "run the desktop app against a simulated network (no traffic at all): "
+            "iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file",
+        ),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_diagnose_parser(subparsers)
     add_connect_parser(subparsers)
