@@ -78,10 +78,6 @@ class AdviceInputs:
     country_map: Mapping[str, tuple[MoatSuggestion, ...]] = field(default_factory=dict)
 
 
-def _t(text: str) -> str:
-    return translate("Advice", text)
-
-
 def _ms(seconds: float) -> int:
     return round(seconds * 1000)
 
@@ -147,22 +143,32 @@ def _judge_direct(inputs: AdviceInputs, moat_wants_bridges: bool) -> _Judged:
     good = [c for c in direct if c.reachable]
     if good:
         fastest = min(c.elapsed_s for c in good)
-        text = _t("the Tor relays answered a handshake from here in {ms} ms").format(ms=_ms(fastest))
+        text = translate("Advice", "the Tor relays answered a handshake from here in {ms} ms").format(
+            ms=_ms(fastest)
+        )
         return _Judged(2, (), (text,))
     tor = inputs.summary.tor if inputs.summary is not None else TorReachability.NOT_TESTED
     if tor is TorReachability.BLOCKED_BY_PROTOCOL:
-        return _Judged(-2, (), (_t("Tor's own handshake is blocked here (connections open, then stall)"),))
+        return _Judged(
+            -2,
+            (),
+            (translate("Advice", "Tor's own handshake is blocked here (connections open, then stall)"),),
+        )
     if direct or tor in (TorReachability.BLOCKED_BY_ADDRESS, TorReachability.UNREACHABLE):
-        return _Judged(-2, (), (_t("the Tor relays are blocked by address"),))
+        return _Judged(-2, (), (translate("Advice", "the Tor relays are blocked by address"),))
     if tor is TorReachability.REACHABLE:
-        return _Judged(1, (), (_t("the Tor relays answered during the diagnosis"),))
+        return _Judged(1, (), (translate("Advice", "the Tor relays answered during the diagnosis"),))
     if tor is TorReachability.PARTLY_BLOCKED:
-        return _Judged(0, (), (_t("only some Tor relays answered during the diagnosis"),))
+        return _Judged(0, (), (translate("Advice", "only some Tor relays answered during the diagnosis"),))
     if inputs.moat == ():
-        return _Judged(1, (), (_t("the Tor Project's advice for this country is that no bridge is needed"),))
+        return _Judged(
+            1,
+            (),
+            (translate("Advice", "the Tor Project's advice for this country is that no bridge is needed"),),
+        )
     if moat_wants_bridges:
-        return _Judged(-1, (), (_t("bridges are usually needed in this country"),))
-    return _Judged(0, (), (_t("plain Tor is the fastest way when it is not blocked"),))
+        return _Judged(-1, (), (translate("Advice", "bridges are usually needed in this country"),))
+    return _Judged(0, (), (translate("Advice", "plain Tor is the fastest way when it is not blocked"),))
 
 
 def _judge_bridges(inputs: AdviceInputs, candidate: _Candidate) -> _Judged:
@@ -183,21 +189,31 @@ def _judge_bridges(inputs: AdviceInputs, candidate: _Candidate) -> _Judged:
     name = candidate.way.value
     if passed:
         elapsed, index, _ = passed[0]
-        what = _t("handshake") if passed[0][2].transport is Transport.OBFS4 else _t("connection")
-        text = _t("{name} bridge {n} completed a {what} in {ms} ms").format(
+        what = (
+            translate("Advice", "handshake")
+            if passed[0][2].transport is Transport.OBFS4
+            else translate("Advice", "connection")
+        )
+        text = translate("Advice", "{name} bridge {n} completed a {what} in {ms} ms").format(
             name=name, n=index, what=what, ms=_ms(elapsed)
         )
         reasons = [text]
         if failed:
-            reasons.append(_t("{count} that did not answer were left out").format(count=len(failed)))
+            reasons.append(
+                translate("Advice", "{count} that did not answer were left out").format(count=len(failed))
+            )
         evidence = 3 if candidate.way is Way.CUSTOM else 2
         return _Judged(evidence, tuple(b for _, _, b in passed) + tuple(unknown), tuple(reasons))
     ordered = tuple(unknown) + tuple(failed)
     if failed and not unknown:
         if candidate.way is Way.OBFS4 and obfs4_dpi_suspected(inputs):
-            text = _t("obfs4 bridges can be reached, but their handshakes were reset or stalled")
+            text = translate(
+                "Advice", "obfs4 bridges can be reached, but their handshakes were reset or stalled"
+            )
         else:
-            text = _t("none of these {name} bridges could be reached from here").format(name=name)
+            text = translate("Advice", "none of these {name} bridges could be reached from here").format(
+                name=name
+            )
         return _Judged(-2, ordered, (text,))
     return _Judged(_prior(inputs, candidate), ordered, _prior_reasons(inputs, candidate))
 
@@ -223,21 +239,25 @@ def _prior_reasons(inputs: AdviceInputs, candidate: _Candidate) -> tuple[str, ..
     way = candidate.way
     dpi = obfs4_dpi_suspected(inputs) or _tor_protocol_blocked(inputs)
     texts = {
-        Way.CUSTOM: _t("these are your own bridges"),
-        Way.OBFS4: _t("obfs4 bridges hide Tor's traffic and are not on public relay lists"),
-        Way.SNOWFLAKE: _t("snowflake looks like a video call and changes proxies often"),
-        Way.MEEK: _t("meek goes through a large cloud provider, which is hard to block; it is slow"),
-        Way.WEBTUNNEL: _t("webtunnel looks like an ordinary visit to a website"),
-        Way.VANILLA_BRIDGE: _t("plain bridges are not on public relay lists, but look like Tor"),
-        Way.CONJURE: _t("conjure hides among unused addresses of a friendly network"),
+        Way.CUSTOM: translate("Advice", "these are your own bridges"),
+        Way.OBFS4: translate("Advice", "obfs4 bridges hide Tor's traffic and are not on public relay lists"),
+        Way.SNOWFLAKE: translate("Advice", "snowflake looks like a video call and changes proxies often"),
+        Way.MEEK: translate(
+            "Advice", "meek goes through a large cloud provider, which is hard to block; it is slow"
+        ),
+        Way.WEBTUNNEL: translate("Advice", "webtunnel looks like an ordinary visit to a website"),
+        Way.VANILLA_BRIDGE: translate(
+            "Advice", "plain bridges are not on public relay lists, but look like Tor"
+        ),
+        Way.CONJURE: translate("Advice", "conjure hides among unused addresses of a friendly network"),
     }
     reasons = [texts.get(way, way.value)]
     if way in LOOKS_LIKE_WEB and dpi:
         reasons.insert(
             0,
-            _t("this network seems to recognise Tor-like traffic; {name} looks like the web").format(
-                name=way.value
-            ),
+            translate(
+                "Advice", "this network seems to recognise Tor-like traffic; {name} looks like the web"
+            ).format(name=way.value),
         )
     return tuple(reasons)
 
@@ -245,9 +265,13 @@ def _prior_reasons(inputs: AdviceInputs, candidate: _Candidate) -> tuple[str, ..
 def _suggested_order(inputs: AdviceInputs) -> tuple[tuple[MoatSuggestion, ...], str]:
     """Moat's order when it answered, else the (cached or built-in) map's for the country."""
     if inputs.moat:
-        return inputs.moat, _t("the Tor Project's bridge service recommends it for your network")
+        return inputs.moat, translate(
+            "Advice", "the Tor Project's bridge service recommends it for your network"
+        )
     if inputs.moat is None and inputs.country and inputs.country.lower() in inputs.country_map:
-        text = _t("the saved advice for {country} recommends it").format(country=inputs.country.upper())
+        text = translate("Advice", "the saved advice for {country} recommends it").format(
+            country=inputs.country.upper()
+        )
         return inputs.country_map[inputs.country.lower()], text
     return (), ""
 
@@ -290,14 +314,14 @@ def _availability(inputs: AdviceInputs, candidate: _Candidate) -> tuple[bool, st
         reasons = {e.reason for b in candidate.bridges if (e := entry(b.transport)) is not None}
         return (
             False,
-            "; ".join(sorted(reasons)) or _t("no program for these bridges was found"),
+            "; ".join(sorted(reasons)) or translate("Advice", "no program for these bridges was found"),
             candidate.bridges,
         )
     found = entry(WAY_TRANSPORT[candidate.way])
     if found is None:
         return (
             False,
-            _t("the program for {name} was not looked for").format(name=candidate.way.value),
+            translate("Advice", "the program for {name} was not looked for").format(name=candidate.way.value),
             candidate.bridges,
         )
     return found.available, "" if found.available else found.reason, candidate.bridges
@@ -320,7 +344,7 @@ def _option(inputs: AdviceInputs, candidate: _Candidate, moat_wants_bridges: boo
     if inputs.remembered is candidate.way and evidence > -2:
         evidence = max(evidence, 1)
         preference += 15
-        reasons.insert(0, _t("this worked on this network last time"))
+        reasons.insert(0, translate("Advice", "this worked on this network last time"))
     available, why_not, bridges = _availability(inputs, candidate)
     if not available:
         reasons.append(why_not)
@@ -354,14 +378,14 @@ def _is_shutdown(inputs: AdviceInputs) -> bool:
 def _summary(inputs: AdviceInputs, options: tuple[Option, ...]) -> str:
     runnable = [o for o in options if o.available]
     if not runnable:
-        return _t("Nothing can be tried on this computer: the programs needed are missing.")
+        return translate("Advice", "Nothing can be tried on this computer: the programs needed are missing.")
     parts: list[str] = []
     direct = next((o for o in options if o.way is Way.DIRECT), None)
     if direct is not None and runnable[0].way is not Way.DIRECT and direct.reasons:
         parts.append(direct.reasons[0])
     parts.append(runnable[0].reasons[0] if runnable[0].reasons else runnable[0].way.value)
     if len(runnable) > 1:
-        parts.append(_t("{name} is the backup").format(name=runnable[1].way.value))
+        parts.append(translate("Advice", "{name} is the backup").format(name=runnable[1].way.value))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
@@ -371,9 +395,10 @@ def advise(inputs: AdviceInputs) -> Plan:
     if _is_shutdown(inputs):
         return Plan(
             (),
-            _t(
+            translate(
+                "Advice",
                 "Nothing reaches outside this network, not even sites that are never blocked: this is a "
-                "shutdown, not a block. No way out can work until the connection comes back."
+                "shutdown, not a block. No way out can work until the connection comes back.",
             ),
             shutdown=True,
         )

@@ -17,24 +17,22 @@ from byway.i18n import translate
 from byway.report.ooni import ooni_time
 from byway.report.scrub import Scrubber
 
-CONTEXT = "Report"
-
-
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
 
 def verdict_words(verdict: Verdict) -> str:
     """OONI's blocking/accessible pair as a short status."""
     if verdict.blocking is None:
-        return _t("cannot tell (the control did not answer)")
+        return translate("Report", "cannot tell (the control did not answer)")
     if verdict.blocking is False:
-        return _t("accessible") if verdict.accessible else _t("down everywhere (not censorship)")
+        return (
+            translate("Report", "accessible")
+            if verdict.accessible
+            else translate("Report", "down everywhere (not censorship)")
+        )
     reasons = {
-        "dns": _t("blocked (DNS)"),
-        "tcp_ip": _t("blocked (TCP/IP)"),
-        "http-failure": _t("blocked (connection failed)"),
-        "http-diff": _t("blocked (page replaced)"),
+        "dns": translate("Report", "blocked (DNS)"),
+        "tcp_ip": translate("Report", "blocked (TCP/IP)"),
+        "http-failure": translate("Report", "blocked (connection failed)"),
+        "http-diff": translate("Report", "blocked (page replaced)"),
     }
     return reasons[verdict.blocking]
 
@@ -46,22 +44,24 @@ def summary_lines(analysis: Analysis) -> list[str]:
         lines.extend(layer_line(summary, layer) for layer in Layer)
     lines.append(tor_line(summary))
     lines.append(
-        _t("Targets: {total} tested, {blocked} blocked, {down} down everywhere").format(
+        translate("Report", "Targets: {total} tested, {blocked} blocked, {down} down everywhere").format(
             total=summary.targets, blocked=summary.blocked_targets, down=summary.down_targets
         )
     )
     if summary.skipped_probes:
         lines.append(
-            _t("Probes not sent, to avoid residual blocking from earlier probes: {count}").format(
-                count=summary.skipped_probes
-            )
+            translate(
+                "Report", "Probes not sent, to avoid residual blocking from earlier probes: {count}"
+            ).format(count=summary.skipped_probes)
         )
     return lines
 
 
 def target_lines(result: TargetResult) -> list[str]:
     lines = [
-        _t("{url}: {status}").format(url=result.observation.target.url, status=verdict_words(result.verdict))
+        translate("Report", "{url}: {status}").format(
+            url=result.observation.target.url, status=verdict_words(result.verdict)
+        )
     ]
     lines.extend("  - " + describe(finding) for finding in result.findings)
     return lines
@@ -71,14 +71,14 @@ def render(analysis: Analysis, scrubber: Scrubber | None = None) -> str:
     """The whole report as text, scrubbed of the addresses ``scrubber`` hides."""
     diagnosis = analysis.diagnosis
     lines = [
-        _t("Byway network report"),
-        _t("Measured {when} UTC, in {seconds} s").format(
+        translate("Report", "Byway network report"),
+        translate("Report", "Measured {when} UTC, in {seconds} s").format(
             when=ooni_time(diagnosis.started_at), seconds=round(diagnosis.runtime_s, 1)
         ),
         "",
         *summary_lines(analysis),
         "",
-        _t("Targets"),
+        translate("Report", "Targets"),
     ]
     for result in analysis.results:
         lines.extend(target_lines(result))
