@@ -5,7 +5,7 @@ in the same run, the same targets probed one at a time (the sequential baseline)
 servers and the control run in a child process, as they would on other machines, so the figure is
 the probe's own. Only loopback traffic.
 
-    .venv/bin/python benchmarks/bench_diagnose.py [--timeout 2.0]
+    .venv/bin/python benchmarks/bench_diagnose.py [--timeout 4.0]
 """
 
 from __future__ import annotations
@@ -102,12 +102,13 @@ async def measure(timeout_s: float, ports: dict[str, object]) -> dict[str, float
         "sequential_wall_s": round(sequential_s, 3),
         "sequential_ratio": round(sequential_s / longest, 3),
         "speedup": round(sequential_s / concurrent_s, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--timeout", type=float, default=2.0)
+    parser.add_argument("--timeout", type=float, default=4.0)
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results" / "diagnose.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
