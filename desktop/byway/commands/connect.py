@@ -96,7 +96,7 @@ def add_connect_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     parser.set_defaults(func=run_connect)
 
 
-def test_network_from_env() -> TestNetwork | None:
+def private_network_from_env() -> TestNetwork | None:
     """The private network to use instead of the public one, if the environment names one."""
     named = os.environ.get(TEST_NETWORK_ENV)
     path = Path(named) if named else (LAB_NETWORK_FILE if os.environ.get("BYWAY_LAB") == "1" else None)
@@ -208,7 +208,7 @@ async def connect_and_stay(args: argparse.Namespace) -> int:
         tor_path=inventory.tor.path if inventory.tor else None,
         plugins=inventory.client_transport_plugins(),
         proxy=args.proxy,
-        test_network=test_network_from_env(),
+        test_network=private_network_from_env(),
         timing=ConnectTiming(stall_s=args.stall),
         remembered_way=remembered_way(locations, _network_id(args)),
         socks_port=args.socks_port,
