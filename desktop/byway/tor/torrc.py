@@ -49,6 +49,12 @@ class ProxyKind(StrEnum):
     SOCKS4 = "socks4"
     SOCKS5 = "socks5"
 
+    @classmethod
+    def _missing_(cls, value: object) -> ProxyKind | None:
+        """``ProxyKind("http")`` is the HTTPS (CONNECT) kind; ``socks5h`` is SOCKS5 (tor resolves remotely)."""
+        aliases = {"http": cls.HTTPS, "socks5h": cls.SOCKS5}
+        return aliases.get(str(value).lower()) if isinstance(value, str) else None
+
 
 @dataclass(frozen=True)
 class UpstreamProxy:
