@@ -51,7 +51,7 @@ class ProxyKind(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> ProxyKind | None:
-        """``ProxyKind("http")`` is the HTTPS (CONNECT) kind; ``socks5h`` is SOCKS5 (tor resolves remotely)."""
+        """``ProxyKind("http")`` is the HTTPS (CONNECT) kind; ``socks5h`` is SOCKS5."""
         aliases = {"http": cls.HTTPS, "socks5h": cls.SOCKS5}
         return aliases.get(str(value).lower()) if isinstance(value, str) else None
 
