@@ -194,7 +194,9 @@ def os_release() -> str:
     return match.group(1) if match else platform.platform()
 
 
-def write_versions(bundle: Path, payloads: dict[str, dict[str, str]], libs: dict[str, dict[str, str]]) -> None:
+def write_versions(
+    bundle: Path, payloads: dict[str, dict[str, str]], libs: dict[str, dict[str, str]]
+) -> None:
     for entry in [*payloads.values(), *libs.values()]:
         entry["sha256"] = sha256(bundle / entry["path"])
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
@@ -205,9 +207,7 @@ def write_versions(bundle: Path, payloads: dict[str, dict[str, str]], libs: dict
         "machine": platform.machine(),
         "frozen": python_side(),
         "tor": payloads.pop("tor"),
-        "pluggable_transports": {
-            name: payloads.pop(name) for name in ("obfs4proxy", "snowflake-client")
-        },
+        "pluggable_transports": {name: payloads.pop(name) for name in ("obfs4proxy", "snowflake-client")},
         "geoip": payloads,
         "tor_private_libraries": libs,
     }
@@ -234,12 +234,14 @@ def make_tarball(bundle: Path) -> Path:
         info.mtime = epoch
         return info
 
-    with out.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
-        with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            paths = sorted([bundle, *bundle.rglob("*")])
-            for path in paths:
-                arcname = str(Path(bundle.name) / path.relative_to(bundle))
-                tar.add(path, arcname=arcname, recursive=False, filter=normalise)
+    with (
+        out.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped,
+        tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        for path in sorted([bundle, *bundle.rglob("*")]):
+            arcname = str(Path(bundle.name) / path.relative_to(bundle))
+            tar.add(path, arcname=arcname, recursive=False, filter=normalise)
     return out
 
 
