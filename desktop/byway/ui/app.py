@@ -20,7 +20,7 @@ from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
 from byway.ui import palette, translation
 from byway.ui.errors import install_excepthook
-from byway.ui.ports import Collaborators, demo_collaborators, real_collaborators
+from byway.ui.ports import Collaborators, loading_collaborators
 from byway.ui.preferences import Preferences
 from byway.ui.tray import Tray, icon
 from byway.ui.window import MainWindow
@@ -62,23 +62,44 @@ def build(
     demo: str | None = None,
     secrets: SecretStore | None = None,
     time_scale: float | None = None,
+    background: bool = False,
 ) -> Running:
-    """Everything but the event loop. ``collaborators`` wins over ``demo`` wins over the real ones."""
+    """Everything but the event loop. ``collaborators`` wins over ``demo`` wins over the real ones.
+
+    With ``background`` the demo or real collaborators (and with them the network stack, the
+    analysis and tor's modules) are built on the worker thread while the window is already shown;
+    the window waits for them with its buttons disabled for that fraction of a second.
+    """
     app = application()
     loaded = load_settings(locations)
     language = translation.install(app, translation.chosen_language(loaded.settings.language))
     palette.apply(app)
     scale = demo_speed() if time_scale is None else time_scale
-    if collaborators is None:
-        collaborators = demo_collaborators(demo, scale) if demo else real_collaborators(locations)
+
+    def make() -> Collaborators:
+        from byway.ui.ports import demo_collaborators, real_collaborators
+
+        return demo_collaborators(demo, scale) if demo else real_collaborators(locations)
+
     # Secrets start in memory; the keyring is opened on the worker, never on the GUI thread.
     prefs = Preferences(locations, secrets or MemorySecretStore(), loaded.settings)
     worker = CoreWorker()
-    window = MainWindow(collaborators, prefs, worker, scenario_names())
+    given = collaborators
+    if given is None and not background:
+        given = make()
+    window = MainWindow(given or loading_collaborators(), prefs, worker, scenario_names())
     window.setWindowIcon(icon("byway"))
     window.setProperty("language", language)
+    if given is None:
+
+        def not_built(error: BaseException) -> None:
+            window.welcome.show_message(str(error))
+
+        worker.run_blocking(make, window.use, not_built)
 
     def switch(name: str) -> None:
+        from byway.ui.ports import demo_collaborators
+
         try:
             window.use(demo_collaborators(name, scale))
         except ScenarioError as error:
@@ -91,22 +112,11 @@ def build(
     for warning in loaded.warnings:
         window.welcome.show_message(warning.message)
     if secrets is None:
-        _open_keyring(window, prefs)
+        window.secret_storage.start()  # the keyring, or the plain choice (session only / vault)
+    else:
+        window.secret_storage.settled = True
     app.aboutToQuit.connect(worker.stop)
     return Running(app, window, worker, tray)
-
-
-def _open_keyring(window: MainWindow, prefs: Preferences) -> None:
-    """Swap the memory store for the system keyring when one answers (on the worker thread)."""
-    if prefs.locations.portable:
-        return  # the vault on the drive needs a passphrase: asked for when a secret is first saved
-
-    def opened(store: object) -> None:
-        prefs.secrets = store  # type: ignore[assignment]
-
-    from byway.store.secrets import open_keyring_store
-
-    window.run_blocking(open_keyring_store, opened, lambda _: None)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -114,7 +124,11 @@ def run_app(args: argparse.Namespace) -> int:
     app = application()
     demo = getattr(args, "demo", None)
     try:
-        running = build(args.locations, demo=demo)
+        if demo:
+            from byway.demo.scenario import load_scenario
+
+            load_scenario(demo)  # a mistake in the file is said on the terminal, before any window
+        running = build(args.locations, demo=demo, background=True)
     except ScenarioError as error:
         print(str(error), file=sys.stderr)
         return 2

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from byway.i18n import translate
-from byway.store.forget import ForgetReport, forget_everything
+from byway.store.errors import SecretStorageChoice
 from byway.store.locations import Locations
 from byway.store.secrets import SecretStore, new_secret_id
 from byway.store.settings import Settings, save_settings
 from byway.transports.bridge_line import Bridge, BridgeLineError, parse_bridge_lines
+
+if TYPE_CHECKING:
+    from byway.store.forget import ForgetReport
 
 PROXY_KINDS = ("none", "https", "socks5", "socks4")
 BUILTIN_CHOICES = ("auto", "obfs4", "snowflake", "meek", "none")
@@ -116,6 +120,42 @@ class Preferences:
         }
         self._commit(replace(self.settings, ui=ui, secrets=refs))
 
+    def moat_bridges(self) -> tuple[Bridge, ...]:
+        """The private bridges obtained from Moat (kept in the secret store, never in the settings)."""
+        from byway.transports.moat_secrets import read_bridges
+
+        return read_bridges(self.secrets, self.settings.secrets.moat_bridges)
+
+    def own_bridges(self) -> tuple[Bridge, ...]:
+        """The user's own bridges and the ones obtained from Moat, for the advisor."""
+        own = self.custom_bridges()
+        return own + tuple(b for b in self.moat_bridges() if b not in own)
+
+    def save_moat_bridges(self, secret_id: str | None) -> None:
+        """Point the settings at the bridges Moat just gave (already in the secret store); the
+        previous Moat bridges are deleted from the store."""
+        old = self.settings.secrets.moat_bridges
+        if old and old != secret_id:
+            self.secrets.delete(old)
+        self._commit(replace(self.settings, secrets=replace(self.settings.secrets, moat_bridges=secret_id)))
+
+    def remember_way(self, network_id: str, way: str) -> None:
+        """The way that worked on ``network_id``: tried first there next time."""
+        self._commit(self.settings.remember_working_transport(network_id, way))
+
+    def save_storage_choice(self, choice: SecretStorageChoice) -> None:
+        self._commit(replace(self.settings, secret_storage=choice))
+
+    def use_secret_store(self, store: SecretStore) -> None:
+        """Switch to ``store``, carrying over what was kept so far in this session's memory."""
+        old = self.secrets
+        if old is not store and old.kind is SecretStorageChoice.SESSION_ONLY:
+            for secret_id in old.list_ids():
+                value = old.get(secret_id)
+                if value is not None and store.get(secret_id) is None:
+                    store.set(secret_id, value)
+        self.secrets = store
+
     def save_ui(self, key: str, value: str | int | bool) -> None:
         self._commit(replace(self.settings, ui={**self.settings.ui, key: value}))
 
@@ -126,6 +166,8 @@ class Preferences:
         self._commit(self.settings.with_consent())
 
     def forget(self) -> ForgetReport:
+        from byway.store.forget import forget_everything
+
         report = forget_everything(self.locations, self.secrets)
         self.settings = Settings()
         return report

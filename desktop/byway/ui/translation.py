@@ -64,7 +64,30 @@ def chosen_language(saved: str | None) -> str:
     return QLocale.system().name().split("_")[0]
 
 
+def live_language(code: str) -> str:
+    """The language to switch to from Settings: ``code``, or the system's for "" (no override)."""
+    return code or QLocale.system().name() or "en"
+
+
+def available_languages() -> tuple[str, ...]:
+    """English plus every language with a compiled translation in ``resources/i18n``."""
+    found = sorted(path.stem.removeprefix("byway_") for path in (resources_dir() / "i18n").glob("byway_*.qm"))
+    return ("en", *(code for code in found if code != "en"))
+
+
+def native_name(code: str) -> str:
+    """The language's name in that language (``fa`` -> ``فارسی``), for the language menu."""
+    name = QLocale(code).nativeLanguageName()
+    return name[:1].upper() + name[1:] if name else code
+
+
 _installed: list[QTranslator] = []
+_current = ["en"]
+
+
+def current_language() -> str:
+    """The language the last :func:`install` put in place (windows compare it on LanguageChange)."""
+    return _current[0]
 
 
 def install(app: QApplication, language: str) -> str:
@@ -88,8 +111,9 @@ def install(app: QApplication, language: str) -> str:
         translator = ours
     app.installTranslator(translator)
     _installed.append(translator)
-    rtl = used in RTL_LANGUAGES or pseudo == "mirror"
+    rtl = used.split("_")[0] in RTL_LANGUAGES or pseudo == "mirror"
     app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
     # The core's words (findings, consent, errors) go through the same .qm files.
     i18n.install(lambda context, text: QCoreApplication.translate(context, text))
+    _current[0] = used
     return used

@@ -17,6 +17,14 @@ class Tray(QSystemTrayIcon):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(icon("tray-idle"), window)
         self.window = window
+        self._build()
+        window.state_changed.connect(self.show_state)
+        window.retranslated.connect(self._build)
+        self.show_state(window.state)
+
+    def _build(self) -> None:
+        """The menu in the current language (again after a change of language)."""
+        window = self.window
         menu = QMenu()
         self.status = QAction("", menu)
         self.status.setEnabled(False)
@@ -35,7 +43,6 @@ class Tray(QSystemTrayIcon):
             menu.addAction(action)
         self.menu = menu
         self.setContextMenu(menu)
-        window.state_changed.connect(self.show_state)
         self.show_state(window.state)
 
     def show_state(self, state: str) -> None:

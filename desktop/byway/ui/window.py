@@ -1,24 +1,23 @@
 """The main window: a stack of pages, one step of the flow each, driven by jobs on the worker.
 
 The window holds no network code. It receives its collaborators (:mod:`byway.ui.ports`), starts
-jobs, and moves between pages when their signals arrive.
+jobs, and moves between pages when their signals arrive. A change of language rebuilds the pages in
+the new language (and right to left where it reads that way) and renders the flow's values again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
-from byway.analyze.analysis import Analysis
-from byway.demo.tor import DEMO_SOURCE
-from byway.plan import Plan, Way
-from byway.tor.events import Session
-from byway.ui import flow
+from byway.demo.words import scenario_title
+from byway.ui import flow, translation
 from byway.ui.errors import is_worded, show_crash
+from byway.ui.moat_dialog import MoatDialog
 from byway.ui.pages.advice import AdvicePage
 from byway.ui.pages.connected import ConnectedPage
 from byway.ui.pages.connecting import ConnectingPage
@@ -28,8 +27,17 @@ from byway.ui.pages.settings import SettingsPage
 from byway.ui.pages.welcome import WelcomePage
 from byway.ui.ports import AdviceRequest, Collaborators
 from byway.ui.preferences import Preferences
-from byway.ui.widgets import Page, label
+from byway.ui.secret_storage import SecretStorage, storage_words
+from byway.ui.widgets import Page, button, label
 from byway.ui.worker import CoreWorker, Job
+
+if TYPE_CHECKING:
+    from byway.analyze.analysis import Analysis
+    from byway.plan import Plan
+    from byway.tor.events import Session
+
+DEMO_SOURCE = "demo"  # byway.demo.tor.DEMO_SOURCE, without importing the simulation here
+PAGES = ("welcome", "diagnose_page", "results", "advice", "connecting", "connected", "settings_page")
 
 
 class State:
@@ -42,6 +50,7 @@ class State:
 class MainWindow(QMainWindow):
     state_changed = Signal(str)
     demo_requested = Signal(str)  # a scenario name chosen from the menu
+    retranslated = Signal()
 
     def __init__(
         self,
@@ -54,13 +63,17 @@ class MainWindow(QMainWindow):
         self.collaborators = collaborators
         self.prefs = prefs
         self.worker = worker
+        self.scenarios = scenarios
         self.state = State.IDLE
         self.analysis: Analysis | None = None
         self.plan: Plan | None = None
+        self.advice_made: flow.Advice | None = None
         self.session: Session | None = None
         self.job: Job | None = None
-        self.setWindowTitle(self.tr("Byway"))
-        self.setAccessibleName(self.tr("Byway"))
+        self.slot = flow.ConnectorSlot()
+        self.secret_storage = SecretStorage(prefs, self.run_blocking, self)
+        self._retranslate_pending = False
+        self.language = translation.current_language()
         self.resize(900, 680)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -72,27 +85,92 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.mode = label("", "muted", wrap=False)
+        self.statusBar().addPermanentWidget(self.mode, 1)
+        self.storage_button = button("", "")
+        self.storage_button.setFlat(True)
+        self.storage_button.clicked.connect(self.secret_storage.ask)
+        self.statusBar().addPermanentWidget(self.storage_button)
+        self.secret_storage.changed.connect(self.show_mode)
+        self._build()
+        self.stack.currentChanged.connect(self._page_shown)
+        self.use(collaborators)
+
+    # -- building (and rebuilding in another language) ----------------------------------------
+
+    def _build(self) -> None:
+        self.setWindowTitle(self.tr("Byway"))
+        self.setAccessibleName(self.tr("Byway"))
         self.welcome = WelcomePage()
         self.diagnose_page = DiagnosePage()
         self.results = ResultsPage()
         self.advice = AdvicePage()
         self.connecting = ConnectingPage()
         self.connected = ConnectedPage()
-        self.settings_page = SettingsPage(prefs, self.run_blocking)
-        for page in (
-            self.welcome,
-            self.diagnose_page,
-            self.results,
-            self.advice,
-            self.connecting,
-            self.connected,
-            self.settings_page,
-        ):
-            self.stack.addWidget(page)
-        self.stack.currentChanged.connect(self._page_shown)
+        self.settings_page = SettingsPage(self.prefs, self.run_blocking, self.run_with_secrets)
+        for name in PAGES:
+            self.stack.addWidget(getattr(self, name))
         self._wire()
-        self._menus(scenarios)
-        self.use(collaborators)
+        self.menuBar().clear()
+        self._menus()
+        self.storage_button.setText(self.tr("Where secrets are kept..."))
+        self.storage_button.setAccessibleName(self.tr("Where secrets are kept"))
+        self.storage_button.setAccessibleDescription(
+            self.tr("Choose between this session only and Byway's encrypted vault")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        changed = translation.current_language() != self.language
+        if event.type() == QEvent.Type.LanguageChange and changed and not self._retranslate_pending:
+            self._retranslate_pending = True  # installing translators sends several events: one rebuild
+            QTimer.singleShot(0, self.retranslate)
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every page again in the current language; the flow's values rendered again."""
+        self._retranslate_pending = False
+        self.language = translation.current_language()
+        current = next((n for n in PAGES if getattr(self, n, None) is self.stack.currentWidget()), "welcome")
+        tab = self.settings_page.tabs.currentIndex()
+        self.stack.blockSignals(True)
+        for name in PAGES:
+            page = getattr(self, name)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._build()
+        self.stack.blockSignals(False)
+        self._render_banner()
+        self.welcome.set_consented(self.prefs.settings.consent is not None)
+        self.welcome.set_loading(self.collaborators.loading)
+        if self.analysis is not None:
+            self.results.show_analysis(self.analysis)
+        if self.advice_made is not None:
+            self._readvise(self.advice_made)
+        if self.session is not None:
+            self.connected.show_session(self.session, demo=self.session.option.source == DEMO_SOURCE)
+        if self.state == State.TESTING:
+            self.diagnose_page.reset(self.collaborators.targets)
+        self.settings_page.load()
+        self.settings_page.tabs.setCurrentIndex(tab)
+        self.show_mode()
+        self.show_page(getattr(self, current))
+        if current == "settings_page":
+            self.settings_page.general.language.setFocus()
+        self.retranslated.emit()
+
+    def _readvise(self, made: flow.Advice) -> None:
+        """The plan's reasons are words: ask the advisor again (same evidence) in the new language."""
+        advisor = self.collaborators.advisor
+        if advisor is None:
+            return
+        self.show_plan(made.plan)
+
+        def again(_: Job) -> Any:
+            import asyncio
+
+            return asyncio.to_thread(advisor, made.request)
+
+        self.worker.start_job(again, succeeded=lambda plan: self.show_plan(plan, keep_order=False))
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -103,6 +181,15 @@ class MainWindow(QMainWindow):
         failed: Callable[[BaseException], None],
     ) -> None:
         self.worker.run_blocking(function, done, failed)
+
+    def run_with_secrets(
+        self,
+        function: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Like :meth:`run_blocking`, once it is settled where secrets are kept (asking if needed)."""
+        self.secret_storage.ensure(lambda: self.run_blocking(function, done, failed))
 
     def _wire(self) -> None:
         self.welcome.start.connect(self.start_diagnosis)
@@ -117,8 +204,11 @@ class MainWindow(QMainWindow):
         self.connected.disconnect_requested.connect(self.disconnect_session)
         self.settings_page.done.connect(self._close_settings)
         self.settings_page.general.forgotten.connect(lambda: self.welcome.set_consented(False))
+        self.settings_page.general.language_chosen.connect(self.change_language)
+        self.settings_page.general.storage_requested.connect(self.secret_storage.ask)
+        self.settings_page.bridges.moat_requested.connect(self.request_moat)
 
-    def _menus(self, scenarios: tuple[str, ...]) -> None:
+    def _menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Byway"))
         self.settings_action = QAction(self.tr("&Settings"), self)
         self.settings_action.setShortcuts(
@@ -127,8 +217,8 @@ class MainWindow(QMainWindow):
         self.settings_action.triggered.connect(self.open_settings)
         menu.addAction(self.settings_action)
         demo_menu = menu.addMenu(self.tr("&Demo mode"))
-        for name in scenarios:
-            action = QAction(name, self)
+        for name in self.scenarios:
+            action = QAction(scenario_title(name), self)
             action.triggered.connect(lambda _=False, n=name: self.demo_requested.emit(n))
             demo_menu.addAction(action)
         menu.addSeparator()
@@ -139,23 +229,40 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.note_action = QAction(self.tr("&Presenter's note"), self)
         self.note_action.triggered.connect(self.show_presenter_note)
+        self.note_action.setVisible(self.collaborators.demo is not None)
         help_menu.addAction(self.note_action)
 
     def use(self, collaborators: Collaborators) -> None:
         """Switch collaborators (real, a demo scenario, a test's) and start the flow over."""
         self.cancel_job()
         self.collaborators = collaborators
-        scenario = collaborators.demo
+        self._render_banner()
+        self.welcome.set_consented(self.prefs.settings.consent is not None)
+        self.welcome.set_loading(collaborators.loading)
+        self.analysis = self.plan = self.session = None
+        self.advice_made = None
+        self._set_state(State.IDLE)
+        self.show_mode()
+        self.show_page(self.welcome)
+
+    def _render_banner(self) -> None:
+        scenario = self.collaborators.demo
         if scenario is not None:
             text = self.tr("DEMO: simulated network ({name}). Nothing is sent anywhere.")
-            self.banner.setText(text.format(name=scenario.name))
+            self.banner.setText(text.format(name=scenario_title(scenario.key, scenario.name)))
             self.setWindowTitle(self.tr("Byway (demo)"))
         self.banner.setVisible(scenario is not None)
         self.note_action.setVisible(scenario is not None)
-        self.welcome.set_consented(self.prefs.settings.consent is not None)
-        self.analysis = self.plan = self.session = None
-        self._set_state(State.IDLE)
-        self.show_page(self.welcome)
+
+    def show_mode(self) -> None:
+        """Which mode is active: portable or installed, demo, and where secrets are kept."""
+        parts = [self.tr("Portable mode") if self.prefs.locations.portable else self.tr("Installed mode")]
+        if self.collaborators.demo is not None:
+            parts.append(self.tr("Demo"))
+        parts.append(storage_words(self.prefs.secrets.kind))
+        self.mode.setText(" · ".join(parts))
+        self.mode.setAccessibleName(self.mode.text())
+        self.settings_page.general.show_storage(self.secret_storage.reason)
 
     def show_page(self, page: Page) -> None:
         self.stack.setCurrentWidget(page)
@@ -192,6 +299,8 @@ class MainWindow(QMainWindow):
     # -- the flow ---------------------------------------------------------------------------
 
     def start_diagnosis(self) -> None:
+        if self.collaborators.loading:
+            return
         if self.prefs.settings.consent is None:
             self.run_blocking(self.prefs.save_consent, lambda _: None, lambda _: None)
             self.welcome.set_consented(True)
@@ -202,7 +311,7 @@ class MainWindow(QMainWindow):
         collaborators = self.collaborators
         self.job = self.worker.start_job(
             lambda j: flow.diagnose(collaborators, j),
-            progress=self.diagnose_page.update_progress,
+            progress=lambda batch: self.diagnose_page.update_batch(batch),
             succeeded=self._diagnosed,
             failed=self._diagnosis_failed,
         )
@@ -225,47 +334,56 @@ class MainWindow(QMainWindow):
         self._failed(error, self.welcome.show_message)
 
     def ask_advice(self, analysis: Analysis | None) -> None:
-        advisor = self.collaborators.advisor
+        collaborators = self.collaborators
+        if collaborators.loading:
+            return
         self.show_page(self.advice)
-        if advisor is None:
-            self.advice.show_unavailable(self.collaborators.advisor_missing)
+        if collaborators.advisor is None:
+            self.advice.show_unavailable(collaborators.advisor_missing)
             return
         self.advice.show_unavailable(self.tr("Working out the best way out..."))
-        scenario = self.collaborators.demo
-        remembered = self.prefs.settings.last_working_transport.get("default")
+        scenario = collaborators.demo
         request = AdviceRequest(
             analysis=analysis,
             country=scenario.country if scenario is not None else self.prefs.settings.country,
-            custom_bridges=() if scenario is not None else self.prefs.custom_bridges(),
-            remembered_way=Way(remembered) if remembered in set(Way) else None,
         )
         self.worker.start_job(
-            lambda _: flow.advise(advisor, request),
+            lambda j: flow.advise(collaborators, request, self.prefs, j.report),
+            progress=lambda _: self.advice.show_unavailable(
+                self.tr("Checking which ways out can be reached from here (a few seconds)...")
+            ),
             succeeded=self._advised,
             failed=lambda error: self._failed(error, self.advice.show_unavailable),
         )
 
-    def _advised(self, plan: Plan) -> None:
+    def _advised(self, made: flow.Advice) -> None:
+        self.advice_made = made
+        self.show_plan(made.plan)
+
+    def show_plan(self, plan: Plan, keep_order: bool = False) -> None:
         self.plan = plan
         note = ""
-        if self.collaborators.connector is None and not plan.shutdown:
+        if not self.collaborators.can_connect and not plan.shutdown:
             note = self.collaborators.connector_missing
         self.advice.show_plan(plan, note)
-        if self.collaborators.connector is None:
+        if not self.collaborators.can_connect:
             self.advice.connect_button.setVisible(False)
             self.advice.first_focus = self.advice.again_button
-        self.advice.shown()
+        if self.stack.currentWidget() is self.advice:
+            self.advice.shown()
 
     def start_connect(self, plan: Plan) -> None:
-        connector = self.collaborators.connector
-        if connector is None:
+        collaborators = self.collaborators
+        if not collaborators.can_connect:
             return
         self.connecting.reset()
         self._set_state(State.CONNECTING)
         self.show_page(self.connecting)
+        network = self.advice_made.network_id if self.advice_made is not None else None
+        slot, prefs = self.slot, self.prefs
         self.job = self.worker.start_job(
-            lambda j: flow.connect(connector, plan, j),
-            progress=self.connecting.handle,
+            lambda j: flow.connect(collaborators, plan, j, slot, prefs, network),
+            progress=lambda event: self.connecting.handle(event),
             succeeded=self._connected,
             failed=self._connect_failed,
         )
@@ -287,11 +405,10 @@ class MainWindow(QMainWindow):
         self._failed(error, self.connecting.failed)
 
     def disconnect_session(self) -> None:
-        connector = self.collaborators.connector
         self.session = None
         self._set_state(State.IDLE)
-        if connector is not None:
-            self.worker.start_job(lambda _: connector.disconnect())
+        slot = self.slot
+        self.worker.start_job(lambda _: slot.disconnect())
         self.show_page(self.advice if self.plan is not None else self.welcome)
 
     def connect_again(self) -> None:
@@ -306,22 +423,70 @@ class MainWindow(QMainWindow):
         self.showNormal()
         self.raise_()
 
-    # -- settings, notes, closing -------------------------------------------------------------
+    # -- settings: language, Moat, notes, closing ---------------------------------------------
+
+    def change_language(self, code: str) -> None:
+        """Use ``code`` now ("" = the system's): the pages are rebuilt on the LanguageChange event."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            used = translation.install(app, translation.live_language(code))
+            self.setProperty("language", used)
+
+    def request_moat(self) -> None:
+        collaborators = self.collaborators
+        if collaborators.moat is None:
+            text = collaborators.moat_missing or self.tr("Requesting bridges is not available in this build.")
+            self.settings_page.bridges.moat_status.setText(text)
+            return
+        self.secret_storage.ensure(lambda: self._open_moat(collaborators))
+
+    def _open_moat(self, collaborators: Collaborators) -> None:
+        prefs = self.prefs
+
+        def start(
+            make: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[BaseException], None]
+        ) -> None:
+            self.worker.start_job(lambda _: make(), succeeded=done, failed=failed)
+
+        dialog = MoatDialog(
+            start,
+            lambda: flow.fetch_captcha(collaborators, prefs.secrets),
+            lambda challenge, text: flow.solve_captcha(collaborators, prefs.secrets, challenge, text),
+            self,
+        )
+        dialog.obtained.connect(self._moat_obtained)
+        dialog.setModal(True)
+        dialog.show()
+        dialog.fetch()
+        self.moat_dialog = dialog
+
+    def _moat_obtained(self, obtained: Any) -> None:
+        bridges = self.settings_page.bridges
+        self.run_blocking(
+            lambda: self.prefs.save_moat_bridges(obtained.secret_id),
+            lambda _: bridges.show_moat_bridges(len(obtained.bridges)),
+            lambda error: bridges.moat_status.setText(str(error)),
+        )
 
     def open_settings(self) -> None:
-        self._before_settings = self.stack.currentWidget()
+        self._before_settings = next(
+            (n for n in PAGES if getattr(self, n) is self.stack.currentWidget()), "welcome"
+        )
         self.settings_page.load()
         self.show_page(self.settings_page)
 
     def _close_settings(self) -> None:
-        previous = getattr(self, "_before_settings", None)
-        self.show_page(previous if isinstance(previous, Page) else self.welcome)
+        previous = getattr(self, str(getattr(self, "_before_settings", "welcome")), self.welcome)
+        self.show_page(
+            previous if isinstance(previous, Page) and previous is not self.settings_page else self.welcome
+        )
 
     def show_presenter_note(self) -> None:
         scenario = self.collaborators.demo
         if scenario is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Information, scenario.name, scenario.description, parent=self)
+        title = scenario_title(scenario.key, scenario.name)
+        box = QMessageBox(QMessageBox.Icon.Information, title, scenario.description, parent=self)
         box.setInformativeText(scenario.presenter_note)
         box.show()
 

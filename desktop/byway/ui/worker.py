@@ -96,6 +96,9 @@ class CoreWorker(QObject):
         The slots are connected before the coroutine is scheduled, so no signal can be missed.
         """
         job = Job(self)
+        if self._loop.is_closed() or not self._thread.isRunning():
+            job.finished = True  # the app is closing: nothing more is started
+            return job
         self._jobs.add(job)
         if progress is not None:
             job.progress.connect(progress)

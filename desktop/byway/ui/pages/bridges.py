@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from byway.ui.preferences import BUILTIN_CHOICES, Preferences, check_bridges
@@ -14,10 +15,19 @@ RunBlocking = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Base
 
 
 class BridgesTab(QWidget):
-    def __init__(self, prefs: Preferences, run: RunBlocking, parent: QWidget | None = None) -> None:
+    moat_requested = Signal()
+
+    def __init__(
+        self,
+        prefs: Preferences,
+        run: RunBlocking,
+        run_secret: RunBlocking | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.prefs = prefs
         self.run = run
+        self.run_secret = run_secret or run
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         form = QFormLayout()
@@ -45,7 +55,7 @@ class BridgesTab(QWidget):
             self.tr("&Request bridges..."),
             self.tr("Ask the Tor Project for private bridges, after solving a captcha"),
         )
-        self.moat.clicked.connect(self._moat)
+        self.moat.clicked.connect(self.moat_requested)
         moat_row.addWidget(self.moat)
         moat_row.addStretch(1)
         layout.addLayout(moat_row)
@@ -78,18 +88,19 @@ class BridgesTab(QWidget):
         self.builtin.blockSignals(False)
         self.custom.setPlainText(self.prefs.custom_bridges_text())
         self.problem.setText("")
+        self.show_moat_bridges(len(self.prefs.moat_bridges()))
 
     def _builtin_changed(self) -> None:
         value = str(self.builtin.currentData())
         self.run(lambda: self.prefs.save_ui("bridges.builtin", value), lambda _: None, self._failed)
 
-    def _moat(self) -> None:
-        self.moat_status.setText(
-            self.tr(
-                "Requesting bridges through Moat is not available in this build yet. You can get bridges"
-                " from https://bridges.torproject.org or by e-mail from bridges@torproject.org."
-            )
-        )
+    def show_moat_bridges(self, count: int) -> None:
+        """How many private bridges from Moat are kept (as secrets); they are used when connecting."""
+        if count:
+            text = self.tr("{count} private bridges from the Tor Project are kept as secrets and used first.")
+            self.moat_status.setText(text.format(count=count))
+        else:
+            self.moat_status.setText("")
 
     def _check(self) -> bool:
         _, errors = check_bridges(self.custom.toPlainText())
@@ -112,7 +123,7 @@ class BridgesTab(QWidget):
             self.problem.setText(self.tr("Saved."))
             self.save.setEnabled(True)
 
-        self.run(lambda: self.prefs.save_custom_bridges(text), saved, self._failed)
+        self.run_secret(lambda: self.prefs.save_custom_bridges(text), saved, self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self.problem.setText(str(error))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
-from byway.tor.events import Session
 from byway.ui.widgets import Page, button, label, named
 from byway.ui.words import way_name
+
+if TYPE_CHECKING:
+    from byway.tor.events import Session
 
 
 class ConnectedPage(Page):

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QProgressBar, QTreeWidget, QTreeWidgetItem, QWidget
 
-from byway.analyze.analysis import analyze_observation
-from byway.analyze.summary import relay_reachable
-from byway.analyze.words import technique_name
-from byway.measure.diagnosis import Progress, ProgressKind
-from byway.measure.observations import Target
+from byway.ui.flow import ProgressLine
 from byway.ui.widgets import Page, button, label, named
+
+if TYPE_CHECKING:
+    from byway.measure.observations import Target
+
+# byway.measure.diagnosis.ProgressKind values (not imported: the network stack loads on the worker)
+TARGET_STARTED, TARGET_DONE, RELAY_DONE = "target_started", "target_done", "relay_done"
 
 
 class DiagnosePage(Page):
@@ -70,42 +74,44 @@ class DiagnosePage(Page):
             self._rows[key] = row
         return row
 
-    def update_progress(self, progress: Progress) -> None:
-        if progress.total:
-            self.bar.setRange(0, progress.total)
-            self.bar.setValue(progress.done)
-        self.status.setText(
-            self.tr("{done} of {total} tested").format(done=progress.done, total=progress.total)
-        )
-        if progress.kind is ProgressKind.TARGET_STARTED and progress.target is not None:
-            self._row(progress.target.url).setText(1, self.tr("testing..."))
-        elif progress.kind is ProgressKind.TARGET_DONE and progress.observation is not None:
-            self._target_done(progress)
-        elif progress.kind is ProgressKind.RELAY_DONE and progress.relay is not None:
+    def update_batch(self, batch: list[ProgressLine]) -> None:
+        """A batch of steps (the worker sends them every 50 ms): one relayout for all of them."""
+        if not batch:
+            return
+        self.tree.setUpdatesEnabled(False)
+        try:
+            for line in batch:
+                self._one(line)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+        last = batch[-1]
+        if last.total:
+            self.bar.setRange(0, last.total)
+            self.bar.setValue(last.done)
+        self.status.setText(self.tr("{done} of {total} tested").format(done=last.done, total=last.total))
+        if self._seen:
+            counts = ", ".join(f"{name} ({count})" for name, count in sorted(self._seen.items()))
+            self.techniques.setText(self.tr("Seen so far: {techniques}").format(techniques=counts))
+
+    def _one(self, line: ProgressLine) -> None:
+        if line.kind == TARGET_STARTED and line.url is not None:
+            self._row(line.url).setText(1, self.tr("testing..."))
+        elif line.kind == TARGET_DONE and line.url is not None:
+            row = self._row(line.url)
+            if line.blocked_by:
+                row.setText(1, self.tr("blocked: {how}").format(how=", ".join(line.blocked_by)))
+                for name in line.blocked_by:
+                    self._seen[name] = self._seen.get(name, 0) + 1
+            elif line.accessible:
+                row.setText(1, self.tr("works"))
+            else:
+                row.setText(1, self.tr("no answer"))
+        elif line.kind == RELAY_DONE and line.relay_ok is not None:
             self._relays_done += 1
-            self._relays_ok += relay_reachable(progress.relay)
+            self._relays_ok += line.relay_ok
             if self._relay_row is None:
                 self._relay_row = QTreeWidgetItem(["", ""])
                 self.tree.insertTopLevelItem(0, self._relay_row)
             self._relay_row.setText(0, self.tr("Tor relays"))
             text = self.tr("{ok} of {done} answer").format(ok=self._relays_ok, done=self._relays_done)
             self._relay_row.setText(1, text)
-
-    def _target_done(self, progress: Progress) -> None:
-        assert progress.observation is not None
-        result = analyze_observation(progress.observation)
-        interference = [f for f in result.findings if f.is_interference]
-        row = self._row(progress.observation.target.url)
-        if interference:
-            names = sorted({technique_name(f.technique) for f in interference})
-            row.setText(1, self.tr("blocked: {how}").format(how=", ".join(names)))
-            for finding in interference:
-                key = technique_name(finding.technique)
-                self._seen[key] = self._seen.get(key, 0) + 1
-        elif result.verdict.accessible:
-            row.setText(1, self.tr("works"))
-        else:
-            row.setText(1, self.tr("no answer"))
-        if self._seen:
-            counts = ", ".join(f"{name} ({count})" for name, count in sorted(self._seen.items()))
-            self.techniques.setText(self.tr("Seen so far: {techniques}").format(techniques=counts))

@@ -10,10 +10,17 @@ from byway.ui.widgets import button, label, named
 
 
 class ProxyTab(QWidget):
-    def __init__(self, prefs: Preferences, run: RunBlocking, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        prefs: Preferences,
+        run: RunBlocking,
+        run_secret: RunBlocking | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.prefs = prefs
         self.run = run
+        self.run_secret = run_secret or run
         layout = QVBoxLayout(self)
         layout.addWidget(
             label(self.tr("Only if this network lets nothing out except through a proxy."), "muted")
@@ -87,4 +94,5 @@ class ProxyTab(QWidget):
         def failed(error: BaseException) -> None:
             self.problem.setText(str(error))
 
-        self.run(lambda: self.prefs.save_proxy(proxy), saved, failed)
+        save = self.run_secret if proxy.username or proxy.password else self.run
+        save(lambda: self.prefs.save_proxy(proxy), saved, failed)

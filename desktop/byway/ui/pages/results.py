@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTextBrowser, QToolButton, QWidget
 
-from byway.analyze.analysis import Analysis
-from byway.analyze.findings import Layer
-from byway.analyze.words import LAYER_NAMES, describe, headline, layer_line, technique_name, tor_line
 from byway.ui.widgets import Page, button, label, named
+
+if TYPE_CHECKING:
+    from byway.analyze.analysis import Analysis
 
 
 class ResultsPage(Page):
@@ -64,6 +66,9 @@ class ResultsPage(Page):
         self.details_toggle.setAccessibleName(text)
 
     def show_analysis(self, analysis: Analysis) -> None:
+        from byway.analyze.findings import Layer
+        from byway.analyze.words import LAYER_NAMES, describe, headline, layer_line, technique_name, tor_line
+
         summary = analysis.summary
         self.headline.setText(headline(summary))
         lines = [tor_line(summary)]

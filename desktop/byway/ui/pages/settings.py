@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
 from byway.store.errors import SecretStorageChoice
 from byway.ui.pages.bridges import BridgesTab, RunBlocking
 from byway.ui.pages.proxy import ProxyTab
-from byway.ui.preferences import LANGUAGES, Preferences
+from byway.ui.preferences import Preferences
+from byway.ui.translation import available_languages, native_name
 from byway.ui.widgets import Page, button, label, named
-
-LANGUAGE_NAMES = {"": "", "en": "English", "fa": "فارسی", "ru": "Русский"}
 
 
 class GeneralTab(QWidget):
     forgotten = Signal()
+    language_chosen = Signal(str)  # a code from LANGUAGES ("" = the system's)
+    storage_requested = Signal()
 
     def __init__(self, prefs: Preferences, run: RunBlocking, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,14 +36,24 @@ class GeneralTab(QWidget):
         self.language = named(
             QComboBox(), self.tr("Language"), self.tr("The language of Byway's window and messages")
         )
-        for code in LANGUAGES:
-            self.language.addItem(LANGUAGE_NAMES[code] or self.tr("Same as the system"), code)
+        self.language.addItem(self.tr("Same as the system"), "")
+        for code in available_languages():
+            self.language.addItem(native_name(code), code)
         form.addRow(self.tr("Language:"), self.language)
         layout.addLayout(form)
         self.language_note = label("", "muted")
         layout.addWidget(self.language_note)
         self.storage = label("", selectable=True)
         layout.addWidget(self.storage)
+        storage_row = QHBoxLayout()
+        self.storage_button = button(
+            self.tr("&Where secrets are kept..."),
+            self.tr("Choose between keeping secrets for this session only and Byway's encrypted vault"),
+        )
+        self.storage_button.clicked.connect(self.storage_requested)
+        storage_row.addWidget(self.storage_button)
+        storage_row.addStretch(1)
+        layout.addLayout(storage_row)
         layout.addStretch(1)
         row = QHBoxLayout()
         self.forget = button(
@@ -63,6 +74,10 @@ class GeneralTab(QWidget):
         self.language.blockSignals(True)
         self.language.setCurrentIndex(max(0, self.language.findData(self.prefs.settings.language or "")))
         self.language.blockSignals(False)
+        self.show_storage()
+
+    def show_storage(self, reason: str = "") -> None:
+        """Which mode is active (portable or installed) and where secrets are kept, in full."""
         kind = self.prefs.secrets.kind
         where = {
             SecretStorageChoice.KEYRING: self.tr("Secrets are kept in the system keyring."),
@@ -70,9 +85,11 @@ class GeneralTab(QWidget):
                 "Secrets are kept in Byway's own vault, protected by a passphrase."
             ),
             SecretStorageChoice.SESSION_ONLY: self.tr(
-                "Secrets are kept only until Byway closes: no usable system keyring was found."
+                "Secrets are kept only until Byway closes, and never written to disk."
             ),
         }[kind]
+        if kind is SecretStorageChoice.SESSION_ONLY and reason:
+            where += " " + reason
         mode = (
             self.tr("Portable mode: everything stays in {folder}.").format(folder=self.prefs.locations.root)
             if self.prefs.locations.portable
@@ -81,13 +98,14 @@ class GeneralTab(QWidget):
             )
         )
         self.storage.setText(f"{mode}\n{where}")
+        self.storage_button.setVisible(kind is not SecretStorageChoice.KEYRING)
 
     def _language_changed(self) -> None:
         code = str(self.language.currentData())
         self.run(
             lambda: self.prefs.save_language(code), lambda _: None, lambda e: self.result.setText(str(e))
         )
-        self.language_note.setText(self.tr("Restart Byway to use the new language."))
+        self.language_chosen.emit(code)
 
     def _forget(self) -> None:
         box = QMessageBox(
@@ -123,12 +141,18 @@ class GeneralTab(QWidget):
 class SettingsPage(Page):
     done = Signal()
 
-    def __init__(self, prefs: Preferences, run: RunBlocking, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        prefs: Preferences,
+        run: RunBlocking,
+        run_secret: RunBlocking | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.set_title(self.tr("Settings"))
         self.tabs = named(QTabWidget(), self.tr("Settings sections"), self.tr("Bridges, proxy, and general"))
-        self.bridges = BridgesTab(prefs, run)
-        self.proxy = ProxyTab(prefs, run)
+        self.bridges = BridgesTab(prefs, run, run_secret)
+        self.proxy = ProxyTab(prefs, run, run_secret)
         self.general = GeneralTab(prefs, run)
         self.tabs.addTab(self.bridges, self.tr("&Bridges"))
         self.tabs.addTab(self.proxy, self.tr("Pro&xy"))

@@ -62,5 +62,11 @@ class WelcomePage(Page):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def set_loading(self, loading: bool) -> None:
+        """While Byway is still starting (a fraction of a second), the buttons wait."""
+        self._loading = loading
+        self.skip.setEnabled(not loading)
+        self._update()
+
     def _update(self) -> None:
-        self.start_button.setEnabled(self.consent.isChecked())
+        self.start_button.setEnabled(self.consent.isChecked() and not getattr(self, "_loading", False))
