@@ -10,6 +10,20 @@ from __future__ import annotations
 import sys
 
 
+def _leave(status: int) -> None:
+    """Exit like :func:`byway.ui.app.leave` once Qt is loaded: PySide6 6.12 can crash while the
+    interpreter tears its wrappers down, which would turn a passed self-test into a crash."""
+    if "PySide6.QtCore" in sys.modules:
+        import logging
+        import os
+
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 def _main() -> int:
     from byway import cli
 
@@ -23,4 +37,4 @@ def _main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_main())
+    _leave(_main())

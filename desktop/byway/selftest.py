@@ -111,6 +111,9 @@ def check_geoip(bundle: Path | None, search_dirs: Sequence[Path]) -> list[Check]
 def check_window(locations: Locations, scenario: str) -> Check:
     """Build and show the real main window offscreen, in demo mode, with secrets kept in memory."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from byway.demo import load_scenario
+
+    load_scenario(scenario)  # before build(): a bad name must not leave a half-built window behind
     try:
         from byway.store.secrets import MemorySecretStore
         from byway.ui.app import build
