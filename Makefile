@@ -36,7 +36,7 @@ smoke-test:
 
 desktop-validate:
 	desktop-file-validate resources/linux/byway.desktop
-	appstreamcli validate --no-net --explain resources/linux/byway.metainfo.xml
+	appstreamcli validate --no-net --explain resources/linux/org.byway_app.Byway.metainfo.xml
 
 icons:
 	QT_QPA_PLATFORM=offscreen $(PYTHON) packaging/make_icons.py
