@@ -1,19 +1,20 @@
 """Starting the world's services: lab CA, DNS/web/DoH, the OONI test helper, Moat.
 
-The world prefers ``byway.servers.world`` when it is installed and falls back to the lab's own
-``world_servers``; the UDP echo always comes from the lab. The OONI test helper (``byway helper``)
-is optional: the lab runs without it and ``status`` says so in one line.
+DNS, HTTP(S) and DoH come from ``byway.servers.world`` (one JSON config), the UDP echo from
+``byway.lab.udp_echo``, the control from ``byway helper`` over HTTPS. If the test helper dies, the
+lab keeps running and ``status`` says so in one line.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from byway.i18n import translate
 from byway.lab import addresses as a
+from byway.lab.errors import LabUnavailable
 from byway.lab.processes import LabProcess, is_running, known, log_dir, python_module, spawn, stop
 from byway.servers.ca import issue, make_ca, write_ca, write_cert
 
@@ -38,13 +39,6 @@ def make_certificates() -> CaFiles:
     ips = [a.WORLD.web_ip, a.WORLD.web2_ip, a.WORLD.doh_ip, a.WORLD.helper_ip, a.WORLD.moat_ip]
     cert_paths = write_cert(issue(ca, names, ips, valid_days=30), folder, "world")
     return CaFiles(ca_paths.cert_path, ca_paths.key_path, cert_paths.cert_path, cert_paths.key_path)
-
-
-def _has_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def servers_world_config(certs: CaFiles) -> dict[str, object]:
@@ -75,49 +69,32 @@ def servers_world_config(certs: CaFiles) -> dict[str, object]:
 
 
 def start_services(certs: CaFiles) -> list[LabProcess]:
-    """Start DNS, HTTP(S), DoH and UDP echo in the world; return what was started.
-
-    ``byway.servers.world`` serves DNS and the web when it is installed and starts cleanly; the
-    lab's own ``world_servers`` stands in otherwise, and always provides the UDP echo.
-    """
+    """Start DNS, HTTP(S), DoH (``byway.servers.world``), the UDP echo and the test helper."""
     etc = a.NETNS_ETC / a.NS_WORLD
     etc.mkdir(parents=True, exist_ok=True)
     (etc / "resolv.conf").write_text(f"# written by byway lab\nnameserver {a.WORLD.dns_ip}\n")
-    cert_args = ("--cert", str(certs.cert_file), "--key", str(certs.key_file))
-    started: list[LabProcess] = []
-    if _has_module("byway.servers.world"):
-        config = a.STATE_DIR / "world.json"
-        config.write_text(json.dumps(servers_world_config(certs), indent=1))
-        world = spawn("world", a.NS_WORLD, python_module("byway.servers.world", "--config", str(config)))
-        if wait_for_log(world, '"event": "ready"'):
-            started.append(world)
-            echo = spawn("world-udp", a.NS_WORLD, python_module("byway.lab.world_servers", "--udp-only"))
-            wait_for_log(echo, '"world": "ready"')
-            started.append(echo)
-        else:
-            stop(world.name)
-    if not started:
-        fallback = spawn("world", a.NS_WORLD, python_module("byway.lab.world_servers", *cert_args))
-        wait_for_log(fallback, '"world": "ready"')
-        started.append(fallback)
-    started.append(start_helper(certs))
-    return started
+    config = a.STATE_DIR / "world.json"
+    config.write_text(json.dumps(servers_world_config(certs), indent=1))
+    world = spawn("world", a.NS_WORLD, python_module("byway.servers.world", "--config", str(config)))
+    if not wait_for_log(world, '"event": "ready"'):
+        stop(world.name)
+        raise LabUnavailable(
+            translate("Lab", "The lab's web and DNS servers did not start; see {log}.").format(
+                log=log_dir() / "world.log"
+            )
+        )
+    echo = spawn("world-udp", a.NS_WORLD, python_module("byway.lab.udp_echo"))
+    wait_for_log(echo, '"world": "ready"')
+    return [world, echo, start_helper(certs)]
 
 
 def start_helper(certs: CaFiles) -> LabProcess:
     """The OONI test helper; it trusts the lab CA, as a real helper trusts the web's CAs."""
     listen = f"{a.WORLD.helper_ip}:{a.WORLD.helper_port}"
-    if _has_module("byway.cli"):
-        argv = python_module(
-            "byway", "helper", "--listen", listen,
-            "--tls-cert", str(certs.cert_file), "--tls-key", str(certs.key_file),
-        )  # fmt: skip
-    else:
-        code = (
-            "import asyncio; from byway.testhelper.server import serve; "
-            f"asyncio.run(serve({a.WORLD.helper_ip!r}, {a.WORLD.helper_port}))"
-        )
-        argv = [*python_module("byway")[:1], "-c", code]
+    argv = python_module(
+        "byway", "helper", "--listen", listen,
+        "--tls-cert", str(certs.cert_file), "--tls-key", str(certs.key_file),
+    )  # fmt: skip
     return spawn("helper", a.NS_WORLD, argv, env={"SSL_CERT_FILE": str(certs.ca_file)})
 
 

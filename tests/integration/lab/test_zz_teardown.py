@@ -35,5 +35,5 @@ def _mentions_lab(cmdline: Path) -> bool:
     except OSError:
         return False
     return (
-        b"/run/byway-lab/" in text or b"byway.lab.world_servers" in text or b"byway.lab.moat_server" in text
+        b"/run/byway-lab/" in text or b"byway.lab.udp_echo" in text or b"byway.lab.moat_server" in text
     )
