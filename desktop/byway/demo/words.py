@@ -8,8 +8,10 @@ translators pick up. A trainer's own scenario keeps the name its file gives.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from byway.i18n import translate
+from byway.resources import resources_dir
 
 SHIPPED: dict[str, Callable[[], str]] = {
     "china-gfw": lambda: translate("DemoScenario", "China, the Great Firewall"),
@@ -31,3 +33,9 @@ def scenario_title(key: str, name: str | None = None) -> str:
     if words is not None:
         return words()
     return translate("DemoScenario", name) if name else key
+
+
+def shipped_names(directory: Path | None = None) -> tuple[str, ...]:
+    """The scenarios in ``resources/demo`` (or ``directory``), sorted; without parsing them."""
+    folder = directory or resources_dir() / "demo"
+    return tuple(sorted(p.stem for p in folder.glob("*.toml")))

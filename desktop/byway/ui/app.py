@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from byway.demo.scenario import ScenarioError, scenario_names
+from byway.demo.words import shipped_names
 from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
@@ -87,7 +87,7 @@ def build(
     given = collaborators
     if given is None and not background:
         given = make()
-    window = MainWindow(given or loading_collaborators(), prefs, worker, scenario_names())
+    window = MainWindow(given or loading_collaborators(), prefs, worker, shipped_names())
     window.setWindowIcon(icon("byway"))
     window.setProperty("language", language)
     if given is None:
@@ -98,6 +98,7 @@ def build(
         worker.run_blocking(make, window.use, not_built)
 
     def switch(name: str) -> None:
+        from byway.demo.scenario import ScenarioError
         from byway.ui.ports import demo_collaborators
 
         try:
@@ -123,15 +124,15 @@ def run_app(args: argparse.Namespace) -> int:
     """The CLI's entry point for the desktop app; returns the exit status."""
     app = application()
     demo = getattr(args, "demo", None)
-    try:
-        if demo:
-            from byway.demo.scenario import load_scenario
+    if demo:
+        from byway.demo.scenario import ScenarioError, load_scenario
 
+        try:
             load_scenario(demo)  # a mistake in the file is said on the terminal, before any window
-        running = build(args.locations, demo=demo, background=True)
-    except ScenarioError as error:
-        print(str(error), file=sys.stderr)
-        return 2
+        except ScenarioError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+    running = build(args.locations, demo=demo, background=True)
     install_excepthook(running.window)
     running.window.show()
     return leave(running, int(app.exec()))

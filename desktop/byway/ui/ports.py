@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from byway.i18n import translate
-from byway.measure.settings import ProbeSettings
 
 if TYPE_CHECKING:
     from byway.analyze.analysis import Analysis
     from byway.measure.diagnosis import ProgressCallback
     from byway.measure.observations import Diagnosis, Target
     from byway.measure.relays import Relay
+    from byway.measure.settings import ProbeSettings
     from byway.plan import MoatSuggestion, Plan, ReachabilityCheck, Way
     from byway.store.locations import Locations
     from byway.store.secrets import SecretStore
@@ -97,6 +97,12 @@ class ConnectRequest:
     remembered_way: Way | None = None
 
 
+def _default_probe_settings() -> ProbeSettings:
+    from byway.measure.settings import ProbeSettings
+
+    return ProbeSettings()
+
+
 ConnectorFactory = Callable[[ConnectRequest], Connector]
 MoatFactory = Callable[["SecretStore"], "MoatClient"]
 
@@ -117,7 +123,7 @@ class Collaborators:
     advisor: Advisor | None
     connector: Connector | None
     targets: tuple[Target, ...] = ()
-    probe_settings: ProbeSettings = field(default_factory=ProbeSettings)
+    probe_settings: ProbeSettings = field(default_factory=lambda: _default_probe_settings())
     relays: Callable[[], Sequence[Relay]] = tuple
     advisor_missing: str = ""
     connector_missing: str = ""

@@ -16,10 +16,10 @@ from byway.store.errors import SecretStorageChoice
 from byway.store.locations import Locations
 from byway.store.secrets import SecretStore, new_secret_id
 from byway.store.settings import Settings, save_settings
-from byway.transports.bridge_line import Bridge, BridgeLineError, parse_bridge_lines
 
 if TYPE_CHECKING:
     from byway.store.forget import ForgetReport
+    from byway.transports.bridge_line import Bridge, BridgeLineError
 
 PROXY_KINDS = ("none", "https", "socks5", "socks4")
 BUILTIN_CHOICES = ("auto", "obfs4", "snowflake", "meek", "none")
@@ -37,6 +37,8 @@ class Proxy:
 
 def check_bridges(text: str) -> tuple[list[Bridge], list[BridgeLineError]]:
     """Parse a pasted bridge list (pure and fast: called on every keystroke)."""
+    from byway.transports.bridge_line import parse_bridge_lines
+
     return parse_bridge_lines(text)
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 
-from byway.plan import Way
+if TYPE_CHECKING:
+    from byway.plan import Way
 
 
 def _t(text: str) -> str:
@@ -12,17 +15,17 @@ def _t(text: str) -> str:
 
 
 def way_name(way: Way) -> str:
-    names = {
-        Way.DIRECT: QCoreApplication.translate("Words", "Plain Tor (no bridge)"),
-        Way.OBFS4: QCoreApplication.translate("Words", "obfs4 bridges"),
-        Way.SNOWFLAKE: QCoreApplication.translate("Words", "Snowflake"),
-        Way.MEEK: QCoreApplication.translate("Words", "meek (through a cloud provider)"),
-        Way.WEBTUNNEL: QCoreApplication.translate("Words", "WebTunnel bridges"),
-        Way.CONJURE: QCoreApplication.translate("Words", "Conjure"),
-        Way.VANILLA_BRIDGE: QCoreApplication.translate("Words", "Plain bridges"),
-        Way.CUSTOM: QCoreApplication.translate("Words", "Your own bridges"),
+    names: dict[str, str] = {
+        "direct": QCoreApplication.translate("Words", "Plain Tor (no bridge)"),
+        "obfs4": QCoreApplication.translate("Words", "obfs4 bridges"),
+        "snowflake": QCoreApplication.translate("Words", "Snowflake"),
+        "meek": QCoreApplication.translate("Words", "meek (through a cloud provider)"),
+        "webtunnel": QCoreApplication.translate("Words", "WebTunnel bridges"),
+        "conjure": QCoreApplication.translate("Words", "Conjure"),
+        "vanilla": QCoreApplication.translate("Words", "Plain bridges"),
+        "custom": QCoreApplication.translate("Words", "Your own bridges"),
     }
-    return names[way]
+    return names[way.value]
 
 
 def phase_words(tag: str, progress: int) -> str:

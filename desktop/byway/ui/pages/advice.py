@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
 
-from byway.plan import Option, Plan
 from byway.ui.widgets import Page, button, label, named
 from byway.ui.words import way_name
+
+if TYPE_CHECKING:
+    from byway.plan import Option, Plan
 
 
 class AdvicePage(Page):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPlainTextEdit, QProgressBar, QToolButton, QWidget
 
-from byway.tor.events import AttemptEvent, AttemptOutcome, BootstrapEvent, ConnectEvent, HealthEvent
 from byway.ui.widgets import Page, button, label, named
 from byway.ui.words import phase_words, stuck_advice, way_name
+
+if TYPE_CHECKING:
+    from byway.tor.events import ConnectEvent
 
 
 class ConnectingPage(Page):
@@ -71,6 +74,8 @@ class ConnectingPage(Page):
         self.log.appendPlainText(f"{datetime.now():%H:%M:%S}  {text}")
 
     def handle(self, event: ConnectEvent) -> None:
+        from byway.tor.events import AttemptEvent, AttemptOutcome, BootstrapEvent, HealthEvent
+
         if isinstance(event, BootstrapEvent):
             self.bar.setValue(event.progress)
             self.phase.setText(phase_words(event.tag, event.progress))
