@@ -31,7 +31,7 @@ VAULT_PASSPHRASE_VARIABLE = "BYWAY_VAULT_PASSPHRASE"  # noqa: S105 - a variable 
 
 def catalog_dir(locations: Locations) -> Path:
     """Where a refreshed built-in catalog is kept (with its date) between runs."""
-    return locations.data_dir / "bridges"
+    return locations.bridge_catalog_dir
 
 
 def add_bridges_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

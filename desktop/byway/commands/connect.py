@@ -17,9 +17,17 @@ import signal
 import sys
 from pathlib import Path
 
+from byway.advice_inputs import AdviceRequest, gather_advice_inputs
+from byway.advise import advise
+from byway.commands.bridges import open_store
 from byway.i18n import translate
+from byway.measure.observations import Endpoint
+from byway.measure.relays import Relay
 from byway.plan import Option, Plan, Way
+from byway.store.errors import StoreError
 from byway.store.locations import Locations
+from byway.store.secrets import SecretStore
+from byway.store.settings import load_settings
 from byway.tor.connector import ConnectorOptions, TorConnector, remember_working, remembered_way
 from byway.tor.errors import TorConfigRefused, TorError
 from byway.tor.events import AttemptEvent, BootstrapEvent, ConnectEvent, HealthEvent
@@ -27,6 +35,7 @@ from byway.tor.strategy import ConnectTiming
 from byway.tor.torrc import TestNetwork, UpstreamProxy
 from byway.transports.bridge_line import Bridge, BridgeLineError, Transport, parse_bridge_line
 from byway.transports.catalog import load_best
+from byway.transports.moat import DEFAULT_BASE_URL
 from byway.transports.transport_support import TransportInventory, discover_transports
 
 TEST_NETWORK_ENV = "BYWAY_TOR_TEST_NETWORK"
@@ -93,6 +102,15 @@ def add_connect_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
         "--socks-port", type=int, metavar="PORT", help=translate("Cli", "default: any free port")
     )
     parser.add_argument("--stall", type=float, default=ConnectTiming().stall_s, metavar="SECONDS")
+    parser.add_argument(
+        "--moat-url",
+        default=DEFAULT_BASE_URL,
+        metavar="URL",
+        help=translate("Cli", "where to ask for this country's circumvention settings"),
+    )
+    parser.add_argument(
+        "--no-moat", action="store_true", help=translate("Cli", "do not ask Moat; use the built-in map")
+    )
     parser.set_defaults(func=run_connect)
 
 
@@ -105,22 +123,47 @@ def private_network_from_env() -> TestNetwork | None:
     return TestNetwork.from_json_file(path)
 
 
+async def advised_plan(args: argparse.Namespace, locations: Locations) -> Plan:
+    """``--transport auto``: pre-checks, Moat (unless ``--no-moat``), saved bridges, then the advisor."""
+    network = private_network_from_env()
+    relays = (
+        tuple(Relay(a.nickname, Endpoint(a.ip, a.or_port)) for a in network.authorities)
+        if network is not None
+        else None
+    )
+    request = AdviceRequest(
+        locations=locations,
+        network_id=_network_id(args),
+        country=args.country,
+        extra_bridges=tuple(args.bridge),
+        relays=relays,
+        moat_url=None if args.no_moat else args.moat_url,
+    )
+    print(translate("Cli", "Checking which ways out answer from here..."), file=sys.stderr, flush=True)
+    inputs, _ = await gather_advice_inputs(request, _saved_secrets(locations))
+    return advise(inputs)
+
+
+def _saved_secrets(locations: Locations) -> SecretStore | None:
+    """The store holding the user's saved bridges, if it opens without asking anything."""
+    settings = load_settings(locations).settings
+    if settings.secrets.custom_bridges is None and settings.secrets.moat_bridges is None:
+        return None
+    try:
+        return open_store(locations, settings)
+    except (StoreError, SystemExit) as error:
+        message = error.message if isinstance(error, StoreError) else str(error)
+        print(
+            translate("Cli", "Your saved bridges are not used this time: {why}").format(why=message),
+            file=sys.stderr,
+        )
+        return None
+
+
 def build_plan(args: argparse.Namespace, inventory: TransportInventory, locations: Locations) -> Plan:
-    """The plan for ``--transport``: the advisor's for ``auto``, else one way with its bridges."""
+    """The plan for one explicit ``--transport``: that way, with its bridges."""
     bridges: tuple[Bridge, ...] = tuple(args.bridge)
     transport = str(args.transport)
-    if transport == "auto":
-        from byway.advise import AdviceInputs, advise
-
-        remembered = remembered_way(locations, _network_id(args))
-        inputs = AdviceInputs(
-            country=args.country,
-            availability={entry.transport: entry for entry in inventory.availability},
-            catalog=load_best(locations.cache_dir),
-            custom_bridges=bridges,
-            remembered=Way(remembered) if remembered in {w.value for w in Way} else None,
-        )
-        return advise(inputs)
     reasons = (translate("Cli", "you asked for it"),)
     if transport == "direct":
         return Plan((Option(Way.DIRECT, (), reasons),), translate("Cli", "Tor without a bridge."))
@@ -132,9 +175,9 @@ def build_plan(args: argparse.Namespace, inventory: TransportInventory, location
         )
     way = Way(transport)
     wanted = WAY_TRANSPORT[way]
-    chosen = tuple(b for b in bridges if b.transport is wanted) or load_best(locations.cache_dir).bridges_for(
-        wanted
-    )
+    chosen = tuple(b for b in bridges if b.transport is wanted) or load_best(
+        locations.bridge_catalog_dir
+    ).bridges_for(wanted)
     entry = inventory.for_transport(wanted)
     option = Option(
         way,
@@ -198,7 +241,10 @@ def print_plan(plan: Plan) -> None:
 async def connect_and_stay(args: argparse.Namespace) -> int:
     locations: Locations = args.locations
     inventory = await asyncio.to_thread(discover_transports)
-    plan = build_plan(args, inventory, locations)
+    if args.transport == "auto":
+        plan = await advised_plan(args, locations)
+    else:
+        plan = build_plan(args, inventory, locations)
     print_plan(plan)
     if plan.shutdown or not plan.runnable():
         print(translate("Cli", "Nothing in the plan can run here."), file=sys.stderr)

@@ -49,6 +49,11 @@ class Locations:
         return self.data_dir / VAULT_FILE_NAME
 
     @property
+    def bridge_catalog_dir(self) -> Path:
+        """Where a refreshed built-in bridge catalog is kept, with its date, between runs."""
+        return self.data_dir / "bridges"
+
+    @property
     def tor_root(self) -> Path:
         return self.data_dir / "tor"
 
