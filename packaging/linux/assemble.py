@@ -194,9 +194,10 @@ def os_release() -> str:
     return match.group(1) if match else platform.platform()
 
 
-def write_versions(
-    bundle: Path, payloads: dict[str, dict[str, str]], libs: dict[str, dict[str, str]]
-) -> None:
+Recorded = dict[str, dict[str, str]]
+
+
+def write_versions(bundle: Path, payloads: Recorded, libs: Recorded, icu: str) -> None:
     for entry in [*payloads.values(), *libs.values()]:
         entry["sha256"] = sha256(bundle / entry["path"])
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
@@ -210,6 +211,7 @@ def write_versions(
         "pluggable_transports": {name: payloads.pop(name) for name in ("obfs4proxy", "snowflake-client")},
         "geoip": payloads,
         "tor_private_libraries": libs,
+        "qt_icu_data": icu,
     }
     text = json.dumps(document, indent=2, sort_keys=False) + "\n"
     (bundle / "bundle-versions.json").write_text(text)
@@ -245,17 +247,41 @@ def make_tarball(bundle: Path) -> Path:
     return out
 
 
-def assemble(bundle: Path, *, tarball: bool) -> None:
+def shipped_languages() -> list[str]:
+    """The languages Byway is translated into (``resources/i18n/byway_<lang>.qm``), and English."""
+    found = {p.stem.split("_", 1)[1] for p in (ROOT / "resources" / "i18n").glob("byway_*.qm")}
+    return sorted(found | {"en"})
+
+
+def trim_qt_icu(bundle: Path) -> str:
+    """Keep only the ICU data of the shipped languages (see trim_icu.py): 32 MB -> about 6 MB."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from trim_icu import TrimError, trim
+
+    libraries = [p for p in (bundle / "_internal").rglob("libicudata.so.*") if not p.is_symlink()]
+    if len(libraries) != 1:
+        raise AssemblyError(f"expected one libicudata in the bundle, found {libraries}")
+    languages = shipped_languages()
+    try:
+        before, after = trim(libraries[0], set(languages))
+    except TrimError as error:
+        raise AssemblyError(str(error)) from error
+    return f"ICU data {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB, languages: {' '.join(languages)}"
+
+
+def assemble(bundle: Path, *, tarball: bool, trim_icu: bool = True) -> None:
     executable = bundle / "byway"
     if not executable.is_file():
         raise AssemblyError(f"{executable} is missing: run PyInstaller first (make bundle)")
     for stale in ("tor", "licenses"):
         shutil.rmtree(bundle / stale, ignore_errors=True)
+    icu = trim_qt_icu(bundle) if trim_icu else "as shipped in the PySide6 wheel"
+    print(f"assemble: {icu}")
     payloads = copy_payloads(bundle)
     libs = bundle_tor_libraries(bundle)
     copy_licenses(bundle)
     (bundle / MARKER).write_text(MARKER_TEXT)
-    write_versions(bundle, payloads, libs)
+    write_versions(bundle, payloads, libs, icu)
     size = folder_size(bundle)
     print(f"assemble: {bundle} is ready, {size / 1e6:.1f} MB ({size / 2**20:.1f} MiB) unpacked")
     if tarball:
@@ -267,9 +293,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "byway")
     parser.add_argument("--tarball", action="store_true", help="also write the .tar.gz beside it")
+    parser.add_argument(
+        "--keep-full-icu", action="store_true", help="leave Qt's 32 MB ICU data library as it is"
+    )
     args = parser.parse_args(argv)
     try:
-        assemble(args.dist.resolve(), tarball=args.tarball)
+        assemble(args.dist.resolve(), tarball=args.tarball, trim_icu=not args.keep_full_icu)
     except AssemblyError as error:
         print(f"assemble: {error}", file=sys.stderr)
         return 1
