@@ -18,7 +18,7 @@ from byway.demo.words import shipped_names
 from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
-from byway.ui import palette, translation
+from byway.ui import flow, palette, translation
 from byway.ui.errors import install_excepthook
 from byway.ui.ports import Collaborators, loading_collaborators
 from byway.ui.preferences import Preferences
@@ -95,7 +95,8 @@ def build(
         def not_built(error: BaseException) -> None:
             window.welcome.show_message(str(error))
 
-        worker.run_blocking(make, window.use, not_built)
+        window.after_first_show(lambda: worker.run_blocking(make, window.use, not_built))
+    window.after_first_show(lambda: worker.run_blocking(flow.warm_up, lambda _: window.warm_pages(), print))
 
     def switch(name: str) -> None:
         from byway.demo.scenario import ScenarioError

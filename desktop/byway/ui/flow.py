@@ -228,6 +228,36 @@ async def connect(
     return session
 
 
+LATER_STAGES = (
+    "byway.analyze.analysis",
+    "byway.analyze.words",
+    "byway.analyze.fingerprints",
+    "byway.advise",
+    "byway.transports.catalog",
+    "byway.transports.transport_support",
+    "byway.transports.precheck",
+    "byway.transports.moat",
+    "byway.tor.events",
+    "byway.tor.connector",
+)
+
+
+def warm_up(modules: tuple[str, ...] = LATER_STAGES) -> None:
+    """Import the later stages (and read the fingerprints) on the worker while the user reads the
+    welcome page. Loading a module holds the interpreter lock for a moment (compiling it, when no
+    bytecode is cached): done here, it does not happen in the middle of a diagnosis or a bootstrap,
+    where the GUI thread would wait for it."""
+    import importlib
+
+    for name in modules:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        from byway.analyze.fingerprints import load_fingerprints
+
+        load_fingerprints()
+
+
 async def fetch_captcha(collaborators: Collaborators, secrets: SecretStore) -> Any:
     assert collaborators.moat is not None
     return await collaborators.moat(secrets).fetch_captcha()

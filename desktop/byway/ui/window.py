@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from byway.demo.words import scenario_title
 from byway.ui import flow, translation
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from byway.tor.events import Session
 
 DEMO_SOURCE = "demo"  # byway.demo.tor.DEMO_SOURCE, without importing the simulation here
+FIRST_PAINT_MS = 30
 PAGES = ("welcome", "diagnose_page", "results", "advice", "connecting", "connected", "settings_page")
 
 
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.slot = flow.ConnectorSlot()
         self.secret_storage = SecretStorage(prefs, self.run_blocking, self)
         self._retranslate_pending = False
+        self._first_show: list[Callable[[], object]] | None = []
         self.language = translation.current_language()
         self.resize(900, 680)
         central = QWidget()
@@ -118,6 +121,21 @@ class MainWindow(QMainWindow):
         self.storage_button.setAccessibleDescription(
             self.tr("Choose between this session only and Byway's encrypted vault")
         )
+
+    def after_first_show(self, then: Callable[[], object]) -> None:
+        """Run ``then`` just after the window first appears (at once if it already has): work on
+        the worker then does not compete with the first paint for the interpreter."""
+        if self._first_show is None:
+            then()
+        else:
+            self._first_show.append(then)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        waiting = self._first_show
+        self._first_show = None
+        if waiting:
+            QTimer.singleShot(FIRST_PAINT_MS, lambda: [then() for then in waiting])
 
     def changeEvent(self, event: QEvent) -> None:
         changed = translation.current_language() != self.language
@@ -253,6 +271,28 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("Byway (demo)"))
         self.banner.setVisible(scenario is not None)
         self.note_action.setVisible(scenario is not None)
+
+    def warm_pages(self) -> None:
+        """Polish and lay out the pages not yet shown, one per event-loop turn, while idle: their
+        first showing then costs no style or layout work in the middle of the flow."""
+        pending = list(PAGES)
+
+        def next_page() -> None:
+            if not pending or not isValid(self):
+                return
+            page = getattr(self, pending.pop())
+            if not isValid(page):
+                return
+            page.ensurePolished()
+            for child in page.findChildren(QWidget):
+                child.ensurePolished()
+            layout = page.layout()
+            if layout is not None:
+                page.resize(self.stack.size())
+                layout.activate()
+            QTimer.singleShot(0, next_page)
+
+        QTimer.singleShot(0, next_page)
 
     def show_mode(self) -> None:
         """Which mode is active: portable or installed, demo, and where secrets are kept."""

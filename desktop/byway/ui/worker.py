@@ -7,12 +7,15 @@ its signals, emitted from the loop thread, reach GUI-thread slots as queued conn
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
+import threading
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+if TYPE_CHECKING:
+    import asyncio
+    import concurrent.futures
 
 T = TypeVar("T")
 
@@ -29,6 +32,7 @@ class Job(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._future: concurrent.futures.Future[Any] | None = None
+        self._cancel_asked = False
         self.finished = False
 
     def report(self, value: object) -> None:
@@ -37,10 +41,13 @@ class Job(QObject):
 
     def cancel(self) -> None:
         """Ask the coroutine to stop; returns at once. ``cancelled`` follows when it has stopped."""
+        self._cancel_asked = True
         if self._future is not None:
             self._future.cancel()
 
     def _done(self, future: concurrent.futures.Future[Any]) -> None:
+        import asyncio
+
         self.finished = True
         if future.cancelled():
             self.cancelled.emit()
@@ -55,22 +62,35 @@ class Job(QObject):
 
 
 class _LoopThread(QThread):
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    """Imports asyncio and makes the loop *on its own thread*, so the first window does not wait
+    for them; ``ready`` carries the loop to the GUI thread (queued), which then submits the jobs
+    asked for in the meantime."""
+
+    ready = Signal(object)
+
+    def __init__(self) -> None:
         super().__init__()
-        self.loop = loop
         self.setObjectName("byway-core")
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stop_asked = threading.Event()
 
     def run(self) -> None:
-        asyncio.set_event_loop(self.loop)
+        import asyncio
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        self.loop = loop
+        self.ready.emit(loop)
         try:
-            self.loop.run_forever()
+            if not self.stop_asked.is_set():
+                loop.run_forever()
         finally:
-            pending = asyncio.all_tasks(self.loop)
+            pending = asyncio.all_tasks(loop)
             for task in pending:
                 task.cancel()
             if pending:
-                self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            self.loop.close()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.close()
 
 
 class CoreWorker(QObject):
@@ -78,10 +98,19 @@ class CoreWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._loop = asyncio.new_event_loop()
-        self._thread = _LoopThread(self._loop)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queued: list[tuple[Job, Callable[[Job], Awaitable[Any]]]] = []
+        self._thread = _LoopThread()
+        self._thread.ready.connect(self._loop_ready)
         self._thread.start()
         self._jobs: set[Job] = set()
+        self._stopped = False
+
+    def _loop_ready(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        queued, self._queued = self._queued, []
+        for job, make in queued:
+            self._submit(job, make)
 
     def start_job(
         self,
@@ -94,9 +123,10 @@ class CoreWorker(QObject):
         """``make(job)`` builds the coroutine (on the loop thread); it may call ``job.report``.
 
         The slots are connected before the coroutine is scheduled, so no signal can be missed.
+        Jobs started before the loop exists (the first few milliseconds) wait for it.
         """
         job = Job(self)
-        if self._loop.is_closed() or not self._thread.isRunning():
+        if self._stopped or (self._loop is not None and self._loop.is_closed()):
             job.finished = True  # the app is closing: nothing more is started
             return job
         self._jobs.add(job)
@@ -109,6 +139,20 @@ class CoreWorker(QObject):
         job.succeeded.connect(lambda _: self._jobs.discard(job))
         job.failed.connect(lambda _: self._jobs.discard(job))
         job.cancelled.connect(lambda: self._jobs.discard(job))
+        if self._loop is None:
+            self._queued.append((job, make))
+        else:
+            self._submit(job, make)
+        return job
+
+    def _submit(self, job: Job, make: Callable[[Job], Awaitable[Any]]) -> None:
+        import asyncio
+
+        assert self._loop is not None
+        if job._cancel_asked:
+            job.finished = True
+            job.cancelled.emit()
+            return
 
         async def run() -> Any:
             return await make(job)
@@ -116,7 +160,6 @@ class CoreWorker(QObject):
         future = asyncio.run_coroutine_threadsafe(run(), self._loop)
         job._future = future
         future.add_done_callback(job._done)
-        return job
 
     def run_blocking(
         self,
@@ -127,15 +170,21 @@ class CoreWorker(QObject):
         """Run a blocking function (file or keyring I/O) off the GUI thread."""
 
         async def run(_: Job) -> T:
+            import asyncio
+
             return await asyncio.to_thread(function)
 
         return self.start_job(run, succeeded=succeeded, failed=failed)
 
     def stop(self, timeout_ms: int = 3000) -> None:
         """Cancel what runs and end the thread (at exit only: this is the one wait we allow)."""
+        self._stopped = True
         if not self._thread.isRunning():
             return
         for job in list(self._jobs):
             job.cancel()
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.stop_asked.set()
+        loop = self._thread.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)
         self._thread.wait(timeout_ms)
