@@ -63,9 +63,10 @@ def differences(before: Snapshot, after: Snapshot) -> list[str]:
 
 def clean_environment(places: dict[str, Path]) -> dict[str, str]:
     """Nothing from the build machine's session: no display, no virtualenv, no Byway or Qt knobs."""
-    keep = {"LANG", "LC_ALL", "TZ"}
-    env = {k: v for k, v in os.environ.items() if k in keep}
+    env = {k: v for k, v in os.environ.items() if k == "TZ"}
     env.update(
+        LANG="C.UTF-8",  # the report is checked in English
+        BYWAY_LANG="en",
         PATH=SYSTEM_PATH,
         HOME=str(places["home"]),
         XDG_CONFIG_HOME=str(places["config"]),
