@@ -57,8 +57,8 @@ def translated_characters(language: str) -> set[int]:
 
 
 def subset_cjk() -> None:
-    from fontTools import subset
-    from fontTools.ttLib import TTCollection
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
     collection = TTCollection(str(CJK))
     face = next(f for f in collection.fonts if f["name"].getDebugName(1) == CJK_FAMILY)
