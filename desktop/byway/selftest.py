@@ -25,10 +25,20 @@ from pathlib import Path
 
 from byway.i18n import translate
 from byway.store.locations import Locations, resolve_locations
-from byway.transports.binaries import BinaryName, Origin, default_search_dirs, find_binary
+from byway.transports.binaries import (
+    BinaryName,
+    FoundBinary,
+    Origin,
+    default_search_dirs,
+    find_binary,
+)
 
 DEMO_SCENARIO = "iran-2022"
-REQUIRED_BINARIES = (BinaryName.TOR, BinaryName.OBFS4PROXY, BinaryName.SNOWFLAKE_CLIENT)
+REQUIRED_BINARIES = (
+    (BinaryName.TOR,),
+    (BinaryName.LYREBIRD, BinaryName.OBFS4PROXY),  # either speaks obfs4
+    (BinaryName.SNOWFLAKE_CLIENT,),
+)
 GEOIP_FILES = ("geoip", "geoip6")
 SYSTEM_GEOIP_DIRS = (Path("/usr/share/tor"), Path("/usr/local/share/tor"))
 """Where distributions put tor's GeoIP tables; looked at only when not running from a bundle."""
@@ -68,23 +78,34 @@ def check_binaries(
     bundle: Path | None, search_dirs: Sequence[Path], *, path_env: str | None = None
 ) -> list[Check]:
     """Find each program as Byway does (beside the app first, then ``PATH``); in a bundle, the hit
-    must be the bundle's copy even when the computer has its own installed."""
+    must be the bundle's copy even when the computer has its own installed.
+
+    The obfs4 client may be either program: the Linux bundle carries Debian's obfs4proxy, the
+    Windows and macOS bundles the Tor Expert Bundle's lyrebird. Either one shipped in the bundle
+    passes; the check is named after the one found.
+    """
     checks: list[Check] = []
     roots = _bundle_roots(bundle) if bundle is not None else ()
-    for name in REQUIRED_BINARIES:
-        search = find_binary(name, search_dirs, path_env=path_env)
-        found = search.found
-        if found is None:
-            reasons = "; ".join(r.why for r in search.rejected)
-            detail = translate("SelfTest", "not found") + (f" ({reasons})" if reasons else "")
-            checks.append(Check(name.value, False, detail))
-        elif bundle is not None and (found.origin is not Origin.BESIDE_APP or not _inside(found.path, roots)):
+
+    def bundled(found: FoundBinary) -> bool:
+        return bundle is None or (found.origin is Origin.BESIDE_APP and _inside(found.path, roots))
+
+    for names in REQUIRED_BINARIES:
+        searches = [find_binary(name, search_dirs, path_env=path_env) for name in names]
+        found_all = [s.found for s in searches if s.found is not None]
+        good = next((f for f in found_all if bundled(f)), None)
+        label = good.name.value if good is not None else " / ".join(n.value for n in names)
+        if good is not None:
+            checks.append(Check(label, True, f"{good.describe()}  {good.path}"))
+        elif found_all:
             detail = translate("SelfTest", "{path} is the computer's copy, not the bundle's").format(
-                path=found.path
+                path=found_all[0].path
             )
-            checks.append(Check(name.value, False, detail))
+            checks.append(Check(label, False, detail))
         else:
-            checks.append(Check(name.value, True, f"{found.describe()}  {found.path}"))
+            reasons = "; ".join(r.why for s in searches for r in s.rejected)
+            detail = translate("SelfTest", "not found") + (f" ({reasons})" if reasons else "")
+            checks.append(Check(label, False, detail))
     return checks
 
 

@@ -95,3 +95,13 @@ def test_a_failing_check_is_reported_in_words_and_the_status_is_1(
     assert "FAIL window" in report and "FAIL demo diagnosis" in report and "FAIL tor" in report
     assert report.splitlines()[-1].startswith("Self-test failed: ")
     assert "Traceback" not in report
+
+
+def test_lyrebird_in_the_bundle_stands_for_obfs4proxy(tmp_path: Path) -> None:
+    """The Windows and macOS bundles carry the Tor Expert Bundle's lyrebird instead of obfs4proxy."""
+    bundle = fake_bundle(tmp_path)
+    transports = bundle / "tor" / "pluggable_transports"
+    (transports / "obfs4proxy").rename(transports / "lyrebird")
+    checks = check_binaries(bundle, default_search_dirs(bundle / "byway", bundle), path_env=SYSTEM_PATH)
+    assert [c.name for c in checks] == ["tor", "lyrebird", "snowflake-client"]
+    assert all(c.ok for c in checks), checks
