@@ -4,12 +4,24 @@ The window and the CLI construct one connector per profile, call :meth:`TorConne
 advisor's plan and a callback for progress, and get a :class:`~byway.tor.events.Session` back. The
 connector keeps the session's tor alive (recovering it if it dies) until :meth:`TorConnector.disconnect`.
 Cancelling the ``connect`` task stops every tor it started, at once.
+
+Where tor keeps its state, and why it depends on the option. tor writes the bridges it used (address,
+port, fingerprint) into its ``state`` file and caches their descriptors (``cached-descriptors*``,
+``cached-microdescs*``). For built-in bridges (public) and a direct connection that is harmless, and
+the DataDirectory stays in the profile's folder between runs: a reconnect is warm (seconds). For
+bridges that are secrets (the user's own, or private ones from Moat/BridgeDB) and whenever the
+upstream proxy has credentials, the DataDirectory is ephemeral instead: inside tor's private runtime
+folder, in RAM when the system has one, removed when tor stops. The price is that every connect
+(and every recovery) with a private bridge is a cold start: tor fetches the consensus and the
+bridge's descriptor again, which takes longer and shows a little more traffic; the gain is that no
+file on disk (a seized laptop, a borrowed computer, a portable stick) names the user's bridge.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -17,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from byway.plan import Option, Plan
+from byway.plan import Option, Plan, Way
 from byway.store.locations import Locations
 from byway.store.settings import load_settings, save_settings
 from byway.tor.errors import PtMissing, TorMissing
-from byway.tor.events import ConnectEvent, Session
+from byway.tor.events import AttemptEvent, BootstrapEvent, ConnectEvent, HealthEvent, Session
 from byway.tor.process import TorProcess
 from byway.tor.session import LiveSession
 from byway.tor.strategy import ConnectTiming, order_options, run_strategy, slot_name
@@ -32,6 +44,8 @@ from byway.transports.transport_support import (
     TransportMissing,
     discover_transports,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,18 +94,30 @@ class TorConnector:
         ``TorMissing``, ...) whose ``explanation()`` and ``next_step()`` are ready to show.
         """
         await self.disconnect()
+        on_event = _logged(on_event)
         tor_path = await self._find_programs()
         options = order_options(plan.runnable(), self.options.remembered_way)
         proxy = self.options.proxy.display() if self.options.proxy else None
-        outcome = await run_strategy(
-            options, self._config_for, tor_path, on_event, self.options.timing, proxy=proxy
+        log.info(
+            "connect: %d ways to try (%s)%s",
+            len(options),
+            ", ".join(o.way.value for o in options),
+            " through an upstream proxy" if proxy else "",
         )
+        try:
+            outcome = await run_strategy(
+                options, self._config_for, tor_path, on_event, self.options.timing, proxy=proxy
+            )
+        except Exception as error:
+            log.warning("connect failed: %s", type(error).__name__)
+            raise
         try:
             socks = await outcome.process.socks_endpoint()
         except BaseException:
             outcome.process.kill_now()
             raise
         session = Session(socks, outcome.option, datetime.now(UTC), round(outcome.elapsed_s, 3))
+        log.info("connected with %s in %.1f s", outcome.option.way.value, outcome.elapsed_s)
         self._live = LiveSession(
             session,
             outcome.process,
@@ -114,6 +140,7 @@ class TorConnector:
         live, self._live = self._live, None
         if live is not None:
             await live.close()
+            log.info("disconnected")
 
     async def wait_closed(self) -> None:
         """Return when the session ends for good (recovery gave up) or is disconnected."""
@@ -151,10 +178,16 @@ class TorConnector:
         return tor
 
     def _config_for(self, option: Option, runtime: Path, *, socks_port: int | None = None) -> TorConfig:
-        """The tor configuration for one option: its own warm DataDirectory, only the plugins it needs."""
-        data_dir = self.locations.ensure(self.locations.tor_data_dir(self.options.profile)) / slot_name(
-            option
-        )
+        """The tor configuration for one option: its own DataDirectory, only the plugins it needs.
+
+        The DataDirectory is the option's warm folder in the profile, or an ephemeral one in the
+        runtime folder when it would record a secret (see the module docstring).
+        """
+        if keeps_secrets(option, self.options.proxy):
+            data_dir = runtime / EPHEMERAL_DATA_DIR
+        else:
+            profile_dir = self.locations.ensure(self.locations.tor_data_dir(self.options.profile))
+            data_dir = profile_dir / slot_name(option)
         needed = frozenset(b.transport for b in option.bridges) - {Transport.VANILLA}
         plugins = tuple(p for p in self._plugins or () if needed & set(p.transports))
         served = {t for p in plugins for t in p.transports}
@@ -177,6 +210,50 @@ class TorConnector:
         )
 
 
+def _logged(on_event: Callable[[ConnectEvent], None]) -> Callable[[ConnectEvent], None]:
+    """``on_event``, after noting attempts, warnings and health changes in the diagnostic log.
+
+    Only ways, outcomes and tor's own words go in (never a bridge line); the log handler scrubs anyway.
+    """
+
+    def note(event: ConnectEvent) -> None:
+        if isinstance(event, AttemptEvent):
+            source = f" ({event.option.source})" if event.option.source else ""
+            detail = f": {event.explanation}" if event.explanation else ""
+            log.info("attempt %s%s %s%s", event.option.way.value, source, event.outcome.value, detail)
+        elif isinstance(event, BootstrapEvent) and event.warning:
+            log.warning(
+                "bootstrap %s at %d%%: %s (%s)",
+                event.option.way.value,
+                event.progress,
+                event.warning,
+                event.reason or "",
+            )
+        elif isinstance(event, HealthEvent):
+            log.warning("session %s: %s", event.state.value, event.explanation)
+        on_event(event)
+
+    return note
+
+
+EPHEMERAL_DATA_DIR = "data"
+SECRET_SOURCES = frozenset({"custom", "moat", "bridgedb"})
+
+
+def keeps_secrets(option: Option, proxy: UpstreamProxy | None) -> bool:
+    """Would tor's state for this option name a secret (a private bridge, a proxy with a password)?
+
+    >>> from byway.plan import Way
+    >>> keeps_secrets(Option(Way.DIRECT, (), ()), None)
+    False
+    >>> keeps_secrets(Option(Way.OBFS4, (), (), source="moat"), None)
+    True
+    """
+    if option.way is Way.CUSTOM or option.source in SECRET_SOURCES:
+        return True
+    return proxy is not None and bool(proxy.username or proxy.password)
+
+
 def _only(plugin: ClientTransportPlugin, needed: frozenset[Transport]) -> ClientTransportPlugin:
     """The plugin limited to the transports this option uses (tor starts nothing it does not need)."""
     return ClientTransportPlugin(
@@ -196,9 +273,11 @@ def remembered_way(locations: Locations, network_id: str) -> str | None:
 
 
 __all__ = [
+    "EPHEMERAL_DATA_DIR",
     "ConnectorOptions",
     "TorConnector",
     "TransportMissing",
+    "keeps_secrets",
     "remember_working",
     "remembered_way",
 ]

@@ -7,6 +7,14 @@ children and exit with it (tor closes their stdin; they run with ``TOR_PT_EXIT_O
 
 stem is synchronous and calls listeners from its own thread: every blocking call goes through
 ``asyncio.to_thread`` and every event is handed to the loop with ``call_soon_threadsafe``.
+
+Why no torrc is ever written: the configuration holds secrets (``Bridge`` lines of private bridges,
+``Socks5ProxyPassword``, ``HTTPSProxyAuthenticator``), and a file, even a deleted one on a journaling
+disk, is what a seized laptop gives away. tor reads it from its standard input (``-f -``), once, at
+start; Byway never sends SIGHUP (which would make tor read it again). The private runtime folder
+(control socket, an empty defaults file, and the DataDirectory of options whose bridges are secret)
+lives in RAM when the system offers it (``XDG_RUNTIME_DIR``, else ``/dev/shm``), private (0700), and
+is removed when tor stops.
 """
 
 from __future__ import annotations
@@ -38,11 +46,29 @@ CONTROL_SOCKET_WAIT_S = 30.0
 STOP_GRACE_S = 3.0
 
 
+RAM_FOLDER = Path("/dev/shm")  # noqa: S108 - a parent for mkdtemp (0700, random name)
+RUNTIME_PREFIX = "byway-tor-"
+
+
+def runtime_parent() -> Path | None:
+    """Where tor's private runtime folders go: a RAM-backed folder if there is one, else the temp folder.
+
+    ``XDG_RUNTIME_DIR`` (a per-user tmpfs on systemd systems), else ``/dev/shm`` (tmpfs on Linux),
+    else ``None`` (the system temp folder). A parent with a long path is skipped: a Unix socket path
+    must stay under 108 bytes.
+    """
+    for candidate in (os.environ.get("XDG_RUNTIME_DIR"), str(RAM_FOLDER)):
+        if not candidate or len(candidate) >= 40:
+            continue
+        path = Path(candidate)
+        if path.is_dir() and os.access(path, os.W_OK | os.X_OK):
+            return path
+    return None
+
+
 def make_runtime_dir() -> Path:
-    """A private, short folder for the control socket (a Unix socket path must stay under 108 bytes)."""
-    base = os.environ.get("XDG_RUNTIME_DIR")
-    parent = base if base and Path(base).is_dir() and len(base) < 40 else None
-    return Path(tempfile.mkdtemp(prefix="byway-tor-", dir=parent))
+    """A private (0700), short folder for the control socket and, for secret bridges, tor's state."""
+    return Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX, dir=runtime_parent()))
 
 
 def _tail(path: Path | None, lines: int = 3) -> str:
@@ -224,7 +250,9 @@ class TorProcess:
         for pid in pts:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
-        threading.Thread(target=_quiet_close, args=(controller, self.popen), daemon=True).start()
+        threading.Thread(
+            target=_quiet_close, args=(controller, self.popen, self.runtime_dir), daemon=True
+        ).start()
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
     async def stop(self) -> None:
@@ -240,14 +268,19 @@ class TorProcess:
         for pid in pts:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)
+        # Again, now that tor is gone: it may have written its state file while it was stopping.
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
 
 
 def _start_tor(config: TorConfig, tor_path: Path, runtime_dir: Path) -> subprocess.Popen[bytes]:
-    """Write the torrc (and an empty defaults file, so no system torrc-defaults leaks in), start tor."""
+    """Start tor with its configuration on standard input (no torrc file, see the module docstring).
+
+    The empty defaults file keeps any system torrc-defaults out, and its path (in the runtime folder)
+    marks the command line as Byway's.
+    """
     if not (tor_path.is_file() and os.access(tor_path, os.X_OK)):
         raise TorMissing(str(tor_path))
-    torrc = runtime_dir / "torrc"
-    torrc.write_text(torrc_text(config), encoding="utf-8")
+    text = torrc_text(config).encode("utf-8")
     defaults = runtime_dir / "torrc-defaults"
     defaults.write_text("", encoding="utf-8")
     config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -255,15 +288,24 @@ def _start_tor(config: TorConfig, tor_path: Path, runtime_dir: Path) -> subproce
     with contextlib.suppress(FileNotFoundError):
         config.control_socket.unlink()
     try:
-        return subprocess.Popen(
-            [str(tor_path), "-f", str(torrc), "--defaults-torrc", str(defaults)],
-            stdin=subprocess.DEVNULL,
+        popen = subprocess.Popen(
+            [str(tor_path), "-f", "-", "--defaults-torrc", str(defaults)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in a terminal reaches Byway, which stops tor cleanly
         )
     except OSError as error:
         raise TorMissing(f"{tor_path}: {error.strerror or error}") from error
+    stdin = popen.stdin
+    assert stdin is not None
+    # tor reads to the end before it does anything else. If it exited at once (a refused option),
+    # the pipe is broken: the caller notices that tor is dead.
+    with contextlib.suppress(OSError):
+        stdin.write(text)
+    with contextlib.suppress(OSError):
+        stdin.close()
+    return popen
 
 
 def _kill_started(starting: asyncio.Future[subprocess.Popen[bytes]]) -> None:
@@ -281,8 +323,8 @@ def _zombie(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
 
 
-def _quiet_close(controller: Any, popen: subprocess.Popen[bytes]) -> None:
-    """Close the controller, then reap tor so that no zombie is left in the process table."""
+def _quiet_close(controller: Any, popen: subprocess.Popen[bytes], runtime_dir: Path) -> None:
+    """Close the controller, reap tor (no zombie is left), then remove what it wrote while stopping."""
     if controller is not None:
         with contextlib.suppress(Exception):
             controller.close()
@@ -291,3 +333,4 @@ def _quiet_close(controller: Any, popen: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         popen.kill()
         popen.wait()
+    shutil.rmtree(runtime_dir, ignore_errors=True)
