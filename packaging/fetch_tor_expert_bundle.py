@@ -90,7 +90,8 @@ def gpg(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _stop_agent(home: Path) -> None:
     """gpg starts an agent per home; the temporary one must not outlive the build."""
-    subprocess.run(["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"], capture_output=True, check=False)
+    command = ["gpgconf", "--homedir", str(home), "--kill", "gpg-agent"]
+    subprocess.run(command, capture_output=True, check=False)
 
 
 def verify(archive: Path, signature: Path, key_file: Path | None, work: Path) -> None:
