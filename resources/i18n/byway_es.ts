@@ -2410,7 +2410,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+104" />
+            <location filename="../../desktop/byway/ui/window.py" line="+105" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2435,7 +2435,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Elegir entre solo esta sesión o la bóveda cifrada de Byway</translation>
         </message>
         <message>
-            <location line="+109" />
+            <location line="+108" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2483,7 +2483,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (demo)</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+28" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo portátil</translation>
@@ -3208,20 +3208,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+79" />
-            <location line="+22" />
+            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">no encontrado</translation>
         </message>
         <message>
-            <location line="-19" />
+            <location line="-21" />
             <source>{path} is the computer's copy, not the bundle's</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{path} es la copia del ordenador, no la del paquete</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+25" />
             <source>{path} is empty</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{path} está vacío</translation>
@@ -4126,7 +4126,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Conectando</translation>
         </message>
         <message>
-            <location line="+165" />
+            <location line="+170" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo demo: no se envía ninguna petición, así que no se piden puentes a Moat.</translation>

@@ -316,7 +316,7 @@
             <location line="+0" />
             <source>Connect through Tor, trying the ways in this order</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">اتصال از طریق تور، با امتحان راه‌ها به همین ترتیب</translation>
+            <translation type="unfinished">اتصال از طریق Tor، با امتحان راه‌ها به همین ترتیب</translation>
         </message>
         <message>
             <location line="+32" />
@@ -2344,7 +2344,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <location line="+2" />
             <source>Delete Byway's settings, saved bridges, passwords, Tor state and logs from this computer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">تنظیمات بای‌وی، پل‌های ذخیره‌شده، گذرواژه‌ها، وضعیت Tor و گزارش‌ها را از این رایانه پاک کن</translation>
+            <translation type="unfinished">تنظیمات Byway، پل‌های ذخیره‌شده، گذرواژه‌ها، وضعیت Tor و گزارش‌ها را از این رایانه پاک کن</translation>
         </message>
         <message>
             <location line="+21" />
@@ -2356,7 +2356,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <location line="+2" />
             <source>Secrets are kept in Byway's own vault, protected by a passphrase.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">رازها در گاوصندوق خود بای‌وی، محافظت‌شده با عبارت عبور، نگه داشته می‌شوند.</translation>
+            <translation type="unfinished">رازها در گاوصندوق خود Byway، محافظت‌شده با عبارت عبور، نگه داشته می‌شوند.</translation>
         </message>
         <message>
             <location line="+3" />
@@ -2386,7 +2386,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <location line="+2" />
             <source>This deletes Byway's settings, your saved bridges and passwords, Tor's state and the logs from this computer. It cannot be undone.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">این کار تنظیمات بای‌وی، پل‌ها و گذرواژه‌های ذخیره‌شده، وضعیت Tor و گزارش‌ها را از این رایانه پاک می‌کند. بازگشت‌پذیر نیست.</translation>
+            <translation type="unfinished">این کار تنظیمات Byway، پل‌ها و گذرواژه‌های ذخیره‌شده، وضعیت Tor و گزارش‌ها را از این رایانه پاک می‌کند. بازگشت‌پذیر نیست.</translation>
         </message>
         <message>
             <location line="+6" />
@@ -2410,7 +2410,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+104" />
+            <location filename="../../desktop/byway/ui/window.py" line="+105" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2435,7 +2435,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">انتخاب میان فقط همین نشست یا گاوصندوق رمزنگاری‌شدهٔ Byway</translation>
         </message>
         <message>
-            <location line="+109" />
+            <location line="+108" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2483,7 +2483,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (نمایشی)</translation>
         </message>
         <message>
-            <location line="+26" />
+            <location line="+28" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حالت قابل‌حمل</translation>
@@ -3208,20 +3208,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+79" />
-            <location line="+22" />
+            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">پیدا نشد</translation>
         </message>
         <message>
-            <location line="-19" />
+            <location line="-21" />
             <source>{path} is the computer's copy, not the bundle's</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{path} نسخهٔ رایانه است، نه نسخهٔ بسته</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+25" />
             <source>{path} is empty</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{path} خالی است</translation>
@@ -4126,7 +4126,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">در حال اتصال</translation>
         </message>
         <message>
-            <location line="+165" />
+            <location line="+170" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حالت نمایشی: هیچ درخواستی فرستاده نمی‌شود، پس از Moat پل خواسته نمی‌شود.</translation>

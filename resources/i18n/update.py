@@ -7,8 +7,8 @@
    window can show them with ``QCoreApplication.translate("DemoScenario", text)``.
 3. Drafts from ``drafts_<lang>.json`` fill messages that have no translation yet. They stay marked
    ``unfinished`` with a translator comment: machine-drafted, awaiting a native speaker's review.
-   A reviewer who accepts or corrects a message in Qt Linguist owns it from then on: drafts never
-   overwrite a translation that is already there.
+   Such a message follows its draft when the draft changes. A reviewer who accepts or corrects a
+   message in Qt Linguist (marks it finished) owns it from then on: drafts never overwrite it.
 4. ``pyside6-lrelease`` writes the ``.qm`` files next to the ``.ts`` files (unfinished drafts included).
 
 ``catalog()`` is also what ``tests/i18n/test_catalog_sync.py`` uses to check that every source string
@@ -150,7 +150,11 @@ def merge(
         source = message.findtext("source") or ""
         if translation is None:
             translation = ET.SubElement(message, "translation", type="unfinished")
-        if source in drafts and not (translation.text or "").strip():
+        comment = message.find("translatorcomment")
+        still_draft = (
+            translation.get("type") == "unfinished" and comment is not None and comment.text == REVIEW_NOTE
+        )
+        if source in drafts and (not (translation.text or "").strip() or still_draft):
             translation.text = drafts[source]
             translation.set("type", "unfinished")
             if message.find("translatorcomment") is None:
