@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -47,6 +48,8 @@ WAY_TRANSPORT = {
     Way.WEBTUNNEL: Transport.WEBTUNNEL,
 }
 CHOICES = ("auto", "direct", "obfs4", "snowflake", "meek", "webtunnel", "custom")
+
+log = logging.getLogger(__name__)
 
 
 def _bridge(text: str) -> Bridge:
@@ -246,6 +249,12 @@ async def connect_and_stay(args: argparse.Namespace) -> int:
     else:
         plan = build_plan(args, inventory, locations)
     print_plan(plan)
+    log.info(
+        "connect --transport %s: plan %s%s",
+        args.transport,
+        ", ".join(f"{o.way.value}{'' if o.available else ' (unavailable)'}" for o in plan.options),
+        " (shutdown)" if plan.shutdown else "",
+    )
     if plan.shutdown or not plan.runnable():
         print(translate("Cli", "Nothing in the plan can run here."), file=sys.stderr)
         return 2
@@ -273,6 +282,7 @@ async def connect_and_stay(args: argparse.Namespace) -> int:
         )
         print(f"SOCKS5 {session.socks}", flush=True)
         await connector.wait_closed()
+        log.warning("the session was lost: recovery gave up")
         return 3  # recovery gave up: the session is lost
     finally:
         await connector.disconnect()
@@ -292,9 +302,11 @@ def run_connect(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_until_interrupted(args))
     except (KeyboardInterrupt, asyncio.CancelledError):
+        log.info("connect stopped by the user")
         print("\n" + translate("Cli", "Disconnected."), file=sys.stderr)
         return 0
     except TorError as error:
+        log.warning("connect failed: %s: %s", type(error).__name__, error.explanation())
         print("\n" + error.explanation(), file=sys.stderr)
         print(error.next_step(), file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ turns it into Qt signals; cancelling the task stops every probe at once.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,8 @@ from byway.measure.relays import Relay, probe_relay
 from byway.measure.settings import ProbeSettings
 from byway.measure.trust import verifying_context
 from byway.measure.webconnectivity import ProbeContext, measure_target
+
+log = logging.getLogger(__name__)
 
 
 class ProgressKind(StrEnum):
@@ -65,6 +68,7 @@ async def run_diagnosis(
     total = len(targets) + len(relays)
     done = 0
     slots = asyncio.Semaphore(max(1, settings.concurrency))
+    log.info("diagnosis started: %d targets, %d Tor relays", len(targets), len(relays))
     on_progress(Progress(ProgressKind.STARTED, 0, total))
     transport = httpx.AsyncHTTPTransport(verify=verifying_context(), retries=0)
     async with httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=False) as client:
@@ -106,6 +110,13 @@ async def run_diagnosis(
         resolver=str(settings.resolver) if settings.resolver else "",
         doh_url=settings.doh_url or "",
         test_helper=settings.test_helper or "",
+    )
+    log.info(
+        "diagnosis finished in %.1f s: %d targets, %d of %d Tor relays reached",
+        diagnosis.runtime_s,
+        len(observations),
+        sum(1 for r in diagnosis.relays if r.tls is not None and r.tls.handshake_completed),
+        len(diagnosis.relays),
     )
     on_progress(Progress(ProgressKind.FINISHED, done, total))
     return diagnosis
