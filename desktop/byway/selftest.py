@@ -63,6 +63,8 @@ def frozen_bundle() -> Path | None:
 
 def _bundle_roots(bundle: Path) -> tuple[Path, ...]:
     roots = [bundle.resolve()]
+    if bundle.name == "MacOS" and bundle.parent.name == "Contents":
+        roots.append(bundle.parent.resolve())  # a macOS .app keeps data in Contents/Resources
     inner = getattr(sys, "_MEIPASS", None)
     if isinstance(inner, str):
         roots.append(Path(inner).resolve())
