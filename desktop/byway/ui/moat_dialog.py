@@ -37,6 +37,7 @@ class MoatDialog(QDialog):
         self._fetch_job = fetch_job
         self.check_job = check_job
         self.challenge: Any = None
+        self.wrong = False
         self.setWindowTitle(self.tr("Request bridges from the Tor Project"))
         self.setAccessibleName(self.windowTitle())
         layout = QVBoxLayout(self)
@@ -90,6 +91,7 @@ class MoatDialog(QDialog):
             self.answer.setFocus()
 
     def fetch(self) -> None:
+        self.wrong = False
         self.challenge = None
         self.answer.clear()
         self.image.clear()
@@ -105,7 +107,10 @@ class MoatDialog(QDialog):
             )
         else:
             self.image.setText(self.tr("The picture could not be shown. Ask for a new one."))
-        self._busy(False, self.tr("Type what the picture shows."))
+        if self.wrong:
+            self._busy(False, self.tr("That was not the right answer. Here is a new picture: try again."))
+        else:
+            self._busy(False, self.tr("Type what the picture shows."))
 
     def _submit(self) -> None:
         text = self.answer.text().strip()
@@ -127,8 +132,7 @@ class MoatDialog(QDialog):
 
         if isinstance(error, MoatCaptchaWrong):
             self.fetch()
-            self.status.setProperty("role", "bad")
-            self.status.setText(self.tr("That was not the right answer. Here is a new picture: try again."))
+            self.wrong = True
             return
         self._failed(error)
 

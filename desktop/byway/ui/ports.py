@@ -282,12 +282,17 @@ class RealEvidence:
     async def _moat_settings(
         self, request: AdviceRequest, secrets: SecretStore
     ) -> tuple[MoatSuggestion, ...] | None:
-        from byway.transports.moat_answers import MoatError
+        """Moat's advice for the country; its defaults when it cannot tell where we are (406)."""
+        from byway.transports.moat_answers import MoatCountryUnknown, MoatError
 
         if self._moat is None:
             return None
+        client = self._moat(secrets)
         try:
-            answer = await self._moat(secrets).settings(request.country)
+            try:
+                answer = await client.settings(request.country)
+            except MoatCountryUnknown:
+                answer = await client.defaults()
         except (MoatError, OSError):
             return None
         return answer.suggestions

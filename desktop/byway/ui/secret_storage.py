@@ -197,7 +197,7 @@ class SecretStorage(QObject):
             self.reason = (
                 str(error) if isinstance(error, StoreError) else self.tr("No system keyring answered.")
             )
-            if saved is SecretStorageChoice.VAULT:
+            if saved is SecretStorageChoice.VAULT or self._waiting:
                 self.ask()
             elif saved is SecretStorageChoice.SESSION_ONLY:
                 self.settled = True
