@@ -143,6 +143,11 @@ def stylesheet(c: Colours) -> str:
     QTabWidget::pane {{ border: 1px solid {c.border}; }}
     QTabBar::tab {{ padding: 8px 14px; color: {c.text}; background: {c.background}; }}
     QTabBar::tab:selected {{ background: {c.surface}; font-weight: 600; }}
+    QStatusBar {{ background: {c.background}; border-top: 1px solid {c.border}; }}
+    QStatusBar QLabel {{ padding: 4px 12px; }}
+    QPushButton[role="quiet"] {{ border: none; background: transparent; color: {c.link};
+        padding: 4px 12px; text-decoration: underline; }}
+    QPushButton[role="quiet"]:focus {{ border: 2px solid {c.accent}; }}
     """
 
 

@@ -17,6 +17,7 @@ from shiboken6 import isValid
 
 from byway.demo.words import scenario_title
 from byway.ui import flow, translation
+from byway.store.errors import SecretStorageChoice
 from byway.ui.errors import is_worded, show_crash
 from byway.ui.moat_dialog import MoatDialog
 from byway.ui.pages.advice import AdvicePage
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.mode, 1)
         self.storage_button = button("", "")
         self.storage_button.setFlat(True)
+        self.storage_button.setProperty("role", "quiet")
         self.storage_button.clicked.connect(self.secret_storage.ask)
         self.statusBar().addPermanentWidget(self.storage_button)
         self.secret_storage.changed.connect(self.show_mode)
@@ -302,6 +304,7 @@ class MainWindow(QMainWindow):
         parts.append(storage_words(self.prefs.secrets.kind))
         self.mode.setText(" · ".join(parts))
         self.mode.setAccessibleName(self.mode.text())
+        self.storage_button.setVisible(self.prefs.secrets.kind is not SecretStorageChoice.KEYRING)
         self.settings_page.general.show_storage(self.secret_storage.reason)
 
     def show_page(self, page: Page) -> None:

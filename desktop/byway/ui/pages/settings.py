@@ -21,6 +21,12 @@ from byway.ui.translation import available_languages, native_name
 from byway.ui.widgets import Page, button, label, named
 
 
+def isolated(path: object) -> str:
+    """A path inside a sentence, kept left to right even in a right-to-left sentence (left-to-right
+    marks on both sides), so "/tmp/x" is not shown as "tmp/x/" in Farsi or Arabic."""
+    return f"\u200e{path}\u200e"
+
+
 class GeneralTab(QWidget):
     forgotten = Signal()
     language_chosen = Signal(str)  # a code from LANGUAGES ("" = the system's)
@@ -41,8 +47,6 @@ class GeneralTab(QWidget):
             self.language.addItem(native_name(code), code)
         form.addRow(self.tr("Language:"), self.language)
         layout.addLayout(form)
-        self.language_note = label("", "muted")
-        layout.addWidget(self.language_note)
         self.storage = label("", selectable=True)
         layout.addWidget(self.storage)
         storage_row = QHBoxLayout()
@@ -91,10 +95,12 @@ class GeneralTab(QWidget):
         if kind is SecretStorageChoice.SESSION_ONLY and reason:
             where += " " + reason
         mode = (
-            self.tr("Portable mode: everything stays in {folder}.").format(folder=self.prefs.locations.root)
+            self.tr("Portable mode: everything stays in {folder}.").format(
+                folder=isolated(self.prefs.locations.root)
+            )
             if self.prefs.locations.portable
             else self.tr("Installed mode: settings are in {folder}.").format(
-                folder=self.prefs.locations.config_dir
+                folder=isolated(self.prefs.locations.config_dir)
             )
         )
         self.storage.setText(f"{mode}\n{where}")
