@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWi
 from shiboken6 import isValid
 
 from byway.demo.words import scenario_title
-from byway.ui import flow, translation
 from byway.store.errors import SecretStorageChoice
+from byway.ui import flow, translation
 from byway.ui.errors import is_worded, show_crash
 from byway.ui.moat_dialog import MoatDialog
 from byway.ui.pages.advice import AdvicePage
