@@ -29,10 +29,15 @@ from pathlib import Path
 # Top-level resources that are not locales (they hold rules, aliases, time zones, plurals...).
 _LOCALE_NAME = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z0-9]*)*$")  # also coll/de_.res
 _KEEP_ALWAYS = {"root", "pool", "res_index"}
-# Item groups dropped whole: legacy codecs and the word-break dictionaries.
+# Item groups dropped whole: legacy codecs and the word-break dictionaries; transliteration, number
+# spell-out and Unicode character names, which Qt never asks ICU for.
 _DROP_SUFFIXES = (".cnv", ".dict")
+_DROP_TREES = {"translit", "rbnf"}
+_DROP_NAMES = {"unames.icu"}
+# Collation: only the root order (Byway sorts nothing with QCollator; CJK tailorings are 1.3 MB).
+_ROOT_ONLY_TREES = {"coll"}
 # Trees of per-locale data, where only the kept languages stay.
-_LOCALE_TREES = {"brkitr", "coll", "curr", "lang", "rbnf", "region", "translit", "unit", "zone"}
+_LOCALE_TREES = {"brkitr", "coll", "curr", "lang", "region", "unit", "zone"}
 
 
 class TrimError(RuntimeError):
@@ -71,9 +76,11 @@ def is_kept(item: str, languages: set[str]) -> bool:
     """``item`` is a package path as ``icupkg -l`` lists it: ``coll/fa.res``, ``ru_RU.res``."""
     parts = item.split("/")
     name = parts[-1]
-    if name.endswith(_DROP_SUFFIXES):
+    if name.endswith(_DROP_SUFFIXES) or name in _DROP_NAMES or parts[0] in _DROP_TREES:
         return False
     stem = name.rsplit(".", 1)[0]
+    if parts[0] in _ROOT_ONLY_TREES and len(parts) > 1 and _LOCALE_NAME.match(stem):
+        return stem in _KEEP_ALWAYS
     if len(parts) > 1 and parts[0] not in _LOCALE_TREES:
         return True
     if stem in _KEEP_ALWAYS or not _LOCALE_NAME.match(stem):
