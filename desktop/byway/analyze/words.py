@@ -245,7 +245,11 @@ def technique_name(technique: Technique) -> str:
 def _join(phrases: list[str]) -> str:
     if len(phrases) <= 1:
         return "".join(phrases)
-    return translate("Findings", "{first} and {last}").format(first=", ".join(phrases[:-1]), last=phrases[-1])
+    # The list separator is the translator's too: "、" in Chinese, "،" in Farsi and Arabic, "၊" in Burmese.
+    first = phrases[0]
+    for phrase in phrases[1:-1]:
+        first = translate("Findings", "{list}, {item}").format(list=first, item=phrase)
+    return translate("Findings", "{first} and {last}").format(first=first, last=phrases[-1])
 
 
 def headline(summary: NetworkSummary) -> str:
