@@ -957,7 +957,7 @@
             <translation type="unfinished">لا يوجد سطر جسر meek لاستخدامه في domain fronting</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+68" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">المتوقع رمز بلد من حرفين، مثل IR</translation>
@@ -1053,7 +1053,7 @@
             <translation type="unfinished">طريق واحد، كما طُلب.</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+66" />
             <source>Nothing in the plan can run here.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لا شيء في الخطة يمكن تشغيله هنا.</translation>
@@ -1065,13 +1065,13 @@
             <translation type="unfinished">تم الاتصال عبر {way} خلال {seconds:.1f} ث. اضغط Ctrl-C لقطع الاتصال.</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+20" />
             <source>Those bridges do not use {transport}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">تلك الجسور لا تستخدم {transport}.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Disconnected.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">انقطع الاتصال.</translation>
@@ -1292,6 +1292,18 @@
             <source>Cannot use that certificate and key: {reason}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لا يمكن استخدام هذه الشهادة والمفتاح: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">احتفظ بسجل تشخيصي في مجلد سجلات Byway (تُزال منه العناوين والجسور)</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>No diagnostic log this time: {why}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">لا يوجد سجل تشخيصي هذه المرة: {why}</translation>
         </message>
     </context>
     <context>
@@ -2176,7 +2188,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">لم يُختبر (تمهّل)</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
+            <source>{list}, {item}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{list}، {item}</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>{first} and {last}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{first} و{last}</translation>
@@ -2299,7 +2317,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+37" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اللغة</translation>
@@ -2323,7 +2341,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">اللغة:</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+6" />
             <source>&amp;Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;أين تُحفظ الأسرار...</translation>
@@ -2371,7 +2389,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">الوضع المحمول: يبقى كل شيء في {folder}.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Installed mode: settings are in {folder}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">الوضع المثبّت: الإعدادات في {folder}.</translation>
@@ -2410,7 +2428,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+105" />
+            <location filename="../../desktop/byway/ui/window.py" line="+107" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2501,7 +2519,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">عرض تجريبي</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+24" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حدث خطأ غير متوقع. يظهر تقرير في نافذة منفصلة.</translation>
@@ -2730,7 +2748,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MoatDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+40" />
+            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+41" />
             <source>Request bridges from the Tor Project</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اطلب جسورًا من Tor Project</translation>
@@ -2804,7 +2822,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">أغلق دون طلب جسور</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
             <source>Fetching a picture...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ جلب صورة...</translation>
@@ -2816,7 +2834,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">تعذّر عرض الصورة. اطلب صورة جديدة.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
             <source>Type what the picture shows.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اكتب ما تُظهره الصورة.</translation>
@@ -2840,13 +2858,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">وصل {count} جسرًا.</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="-15" />
             <source>That was not the right answer. Here is a new picture: try again.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لم تكن الإجابة صحيحة. هذه صورة جديدة: حاول مرة أخرى.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+29" />
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">فشل الطلب.</translation>
@@ -3208,7 +3226,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location filename="../../desktop/byway/selftest.py" line="+109" />
             <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>

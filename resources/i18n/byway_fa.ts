@@ -1174,7 +1174,7 @@
             <translation type="unfinished">نمی‌توان از این گواهی و کلید استفاده کرد: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+68" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">یک کد دوحرفی کشور انتظار می‌رفت، مثل IR</translation>
@@ -1270,7 +1270,7 @@
             <translation type="unfinished">یک راه، همان‌طور که خواسته شد.</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+66" />
             <source>Nothing in the plan can run here.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">هیچ چیز در برنامه اینجا قابل اجرا نیست.</translation>
@@ -1282,16 +1282,28 @@
             <translation type="unfinished">با {way} در {seconds:.1f} ثانیه وصل شدید. برای قطع اتصال Ctrl-C را بزنید.</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+20" />
             <source>Those bridges do not use {transport}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">این پل‌ها از {transport} استفاده نمی‌کنند.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Disconnected.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اتصال قطع شد.</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">یک گزارش عیب‌یابی در پوشهٔ گزارش‌های Byway نگه دار (نشانی‌ها و پل‌ها از آن حذف می‌شوند)</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>No diagnostic log this time: {why}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">این بار گزارش عیب‌یابی نیست: {why}</translation>
         </message>
     </context>
     <context>
@@ -1852,13 +1864,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Findings</name>
         <message>
-            <location filename="../../desktop/byway/analyze/words.py" line="+278" />
+            <location filename="../../desktop/byway/analyze/words.py" line="+282" />
             <source>We found no sign of censorship on this network.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">نشانه‌ای از سانسور در این شبکه پیدا نکردیم.</translation>
         </message>
         <message>
-            <location line="-252" />
+            <location line="-256" />
             <source>no answer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">بدون پاسخ</translation>
@@ -1936,7 +1948,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">آزمایش نشد (مکث)</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+18" />
             <source>No Internet: nothing answered, not even sites abroad, encrypted DNS or Tor relays. This looks like a shutdown or an outage, not censorship of particular sites.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اینترنت نیست: هیچ چیز پاسخ نداد، حتی سایت‌های خارجی، DNS رمزنگاری‌شده یا رله‌های Tor. این به قطعی کامل یا خرابی شبیه است، نه سانسور سایت‌هایی خاص.</translation>
@@ -2044,7 +2056,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">{technique} ({count} از {total} هدف)</translation>
         </message>
         <message>
-            <location line="-130" />
+            <location line="-134" />
             <source>HTTP failure: fetching {subject} failed ({failure}); the control fetched it</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">خطای HTTP: دریافت {subject} ناموفق بود ({failure})؛ نقطهٔ کنترل آن را دریافت کرد</translation>
@@ -2194,13 +2206,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">سایت از کار افتاده: {subject} از بیرون هم کار نمی‌کند ({failure})؛ این سانسور نیست</translation>
         </message>
         <message>
-            <location line="+62" />
+            <location line="+39" />
+            <source>{list}, {item}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{list}، {item}</translation>
+        </message>
+        <message>
+            <location line="+27" />
             <source>We found no censorship of the sites tested, but some Tor relays could not be reached.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">سانسوری روی سایت‌های آزمایش‌شده پیدا نکردیم، ولی به برخی از رله‌های Tor نمی‌شد رسید.</translation>
         </message>
         <message>
-            <location line="-226" />
+            <location line="-230" />
             <source>the resolver {resolver}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حل‌کنندهٔ {resolver}</translation>
@@ -2299,7 +2317,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+37" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">زبان</translation>
@@ -2323,7 +2341,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">زبان:</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+6" />
             <source>&amp;Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;جای نگهداری رازها...</translation>
@@ -2371,7 +2389,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">حالت قابل حمل: همه چیز در {folder} می‌ماند.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Installed mode: settings are in {folder}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حالت نصب‌شده: تنظیمات در {folder} است.</translation>
@@ -2410,7 +2428,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+105" />
+            <location filename="../../desktop/byway/ui/window.py" line="+107" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2501,7 +2519,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">نمایشی</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+24" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">مشکلی غیرمنتظره پیش آمد. گزارشی در پنجره‌ای جداگانه نشان داده می‌شود.</translation>
@@ -2730,7 +2748,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MoatDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+40" />
+            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+41" />
             <source>Request bridges from the Tor Project</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">درخواست پل از Tor Project</translation>
@@ -2804,7 +2822,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">بستن بدون درخواست پل</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
             <source>Fetching a picture...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">در حال گرفتن تصویر...</translation>
@@ -2816,7 +2834,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">تصویر نمایش داده نشد. یک تصویر تازه بخواهید.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
             <source>Type what the picture shows.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">آنچه را تصویر نشان می‌دهد بنویسید.</translation>
@@ -2840,13 +2858,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">{count} پل دریافت شد.</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="-15" />
             <source>That was not the right answer. Here is a new picture: try again.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">پاسخ درست نبود. این یک تصویر تازه است: دوباره امتحان کنید.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+29" />
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">درخواست ناموفق بود.</translation>
@@ -3208,7 +3226,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location filename="../../desktop/byway/selftest.py" line="+109" />
             <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>

@@ -957,7 +957,7 @@
             <translation type="unfinished">fronting လုပ်ရန် meek bridge စာကြောင်း မရှိပါ</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+68" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စာလုံးနှစ်လုံးပါ နိုင်ငံကုဒ်ကို မျှော်လင့်သည်၊ ဥပမာ IR</translation>
@@ -1053,7 +1053,7 @@
             <translation type="unfinished">တောင်းဆိုထားသည့်အတိုင်း နည်းလမ်းတစ်ခုတည်း။</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+66" />
             <source>Nothing in the plan can run here.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">အစီအစဉ်ထဲတွင် ဤနေရာ၌ လည်ပတ်နိုင်သည့်အရာ မရှိပါ။</translation>
@@ -1065,13 +1065,13 @@
             <translation type="unfinished">{way} ဖြင့် {seconds:.1f} စက္ကန့်အတွင်း ချိတ်ဆက်ပြီးပါပြီ။ ချိတ်ဆက်မှုဖြတ်ရန် Ctrl-C နှိပ်ပါ။</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+20" />
             <source>Those bridges do not use {transport}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ထို bridge များသည် {transport} ကို မသုံးပါ။</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Disconnected.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ချိတ်ဆက်မှု ဖြတ်ပြီးပါပြီ။</translation>
@@ -1292,6 +1292,18 @@
             <source>Cannot use that certificate and key: {reason}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ထိုလက်မှတ်နှင့် key ကို သုံး၍မရပါ- {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Byway ၏ မှတ်တမ်းဖိုင်တွဲတွင် ရောဂါရှာမှတ်တမ်း ထားပါ (လိပ်စာများနှင့် bridge များကို ဖယ်ရှားထားသည်)</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>No diagnostic log this time: {why}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ဤတစ်ကြိမ် ရောဂါရှာမှတ်တမ်း မရှိပါ- {why}</translation>
         </message>
     </context>
     <context>
@@ -2176,7 +2188,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">မစမ်းသပ်ရသေး (ခဏနား)</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
+            <source>{list}, {item}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{list}၊ {item}</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>{first} and {last}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{first} နှင့် {last}</translation>
@@ -2299,7 +2317,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+37" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဘာသာစကား</translation>
@@ -2323,7 +2341,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">ဘာသာစကား-</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+6" />
             <source>&amp;Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">လျှို့ဝှက်ချက်များ သိမ်းရာနေရာ (&amp;W)...</translation>
@@ -2371,7 +2389,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">သယ်ဆောင်နိုင်သော မုဒ်- အရာအားလုံး {folder} တွင် ရှိနေသည်။</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Installed mode: settings are in {folder}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ထည့်သွင်းထားသော မုဒ်- ဆက်တင်များသည် {folder} တွင် ရှိသည်။</translation>
@@ -2410,7 +2428,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+105" />
+            <location filename="../../desktop/byway/ui/window.py" line="+107" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2501,7 +2519,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+24" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">မမျှော်လင့်ထားသော အမှားတစ်ခု ဖြစ်ခဲ့သည်။ အစီရင်ခံစာကို သီးခြား window တွင် ပြထားသည်။</translation>
@@ -2730,7 +2748,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MoatDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+40" />
+            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+41" />
             <source>Request bridges from the Tor Project</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor Project ထံမှ bridge များ တောင်းရန်</translation>
@@ -2804,7 +2822,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">bridge မတောင်းဘဲ ပိတ်ပါ</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
             <source>Fetching a picture...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ပုံကို ရယူနေသည်...</translation>
@@ -2816,7 +2834,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">ပုံကို မပြနိုင်ပါ။ ပုံအသစ် တောင်းပါ။</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
             <source>Type what the picture shows.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ပုံတွင် ပြထားသည်ကို ရိုက်ပါ။</translation>
@@ -2840,13 +2858,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">bridge {count} ခု ရရှိပါပြီ။</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="-15" />
             <source>That was not the right answer. Here is a new picture: try again.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">အဖြေ မမှန်ပါ။ ဤသည်မှာ ပုံအသစ်ဖြစ်သည်- ထပ်စမ်းပါ။</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+29" />
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">တောင်းဆိုချက် မအောင်မြင်ပါ။</translation>
@@ -3208,7 +3226,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location filename="../../desktop/byway/selftest.py" line="+109" />
             <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>

@@ -957,7 +957,7 @@
             <translation type="unfinished">domain fronting için bir meek köprü satırı yok</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+68" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">iki harfli bir ülke kodu bekleniyordu, örneğin IR</translation>
@@ -1053,7 +1053,7 @@
             <translation type="unfinished">İstendiği gibi tek bir yol.</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+66" />
             <source>Nothing in the plan can run here.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Plandaki hiçbir şey burada çalışamaz.</translation>
@@ -1065,13 +1065,13 @@
             <translation type="unfinished">{way} ile {seconds:.1f} sn içinde bağlanıldı. Bağlantıyı kesmek için Ctrl-C'ye basın.</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+20" />
             <source>Those bridges do not use {transport}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu köprüler {transport} kullanmıyor.</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Disconnected.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bağlantı kesildi.</translation>
@@ -1292,6 +1292,18 @@
             <source>Cannot use that certificate and key: {reason}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu sertifika ve anahtar kullanılamıyor: {reason}</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Byway'in günlük klasöründe bir tanılama günlüğü tut (adresler ve köprüler çıkarılır)</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>No diagnostic log this time: {why}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Bu kez tanılama günlüğü yok: {why}</translation>
         </message>
     </context>
     <context>
@@ -2176,7 +2188,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">test edilmedi (bekleme)</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
+            <source>{list}, {item}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{list}, {item}</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>{first} and {last}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{first} ve {last}</translation>
@@ -2299,7 +2317,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+37" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Dil</translation>
@@ -2323,7 +2341,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Dil:</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+6" />
             <source>&amp;Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Gizli bilgilerin &amp;saklandığı yer...</translation>
@@ -2371,7 +2389,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Taşınabilir kip: her şey {folder} içinde kalır.</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Installed mode: settings are in {folder}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Kurulu kip: ayarlar {folder} içinde.</translation>
@@ -2410,7 +2428,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+105" />
+            <location filename="../../desktop/byway/ui/window.py" line="+107" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2501,7 +2519,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+24" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Beklenmeyen bir şey ters gitti. Ayrı bir pencerede bir rapor gösteriliyor.</translation>
@@ -2730,7 +2748,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MoatDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+40" />
+            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+41" />
             <source>Request bridges from the Tor Project</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor Project'ten köprü iste</translation>
@@ -2804,7 +2822,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Köprü istemeden kapat</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
             <source>Fetching a picture...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Resim getiriliyor...</translation>
@@ -2816,7 +2834,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Resim gösterilemedi. Yenisini isteyin.</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
             <source>Type what the picture shows.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Resimde görüneni yazın.</translation>
@@ -2840,13 +2858,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">{count} köprü alındı.</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="-15" />
             <source>That was not the right answer. Here is a new picture: try again.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Yanıt doğru değildi. İşte yeni bir resim: yeniden deneyin.</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+29" />
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">İstek başarısız oldu.</translation>
@@ -3208,7 +3226,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location filename="../../desktop/byway/selftest.py" line="+109" />
             <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>

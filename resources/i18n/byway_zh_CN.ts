@@ -957,7 +957,7 @@
             <translation type="unfinished">没有可用于域前置的 meek 网桥行</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+68" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为两个字母的国家代码，例如 IR</translation>
@@ -1053,7 +1053,7 @@
             <translation type="unfinished">按要求，只用一种方式。</translation>
         </message>
         <message>
-            <location line="+60" />
+            <location line="+66" />
             <source>Nothing in the plan can run here.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">计划中没有任何方式能在这里运行。</translation>
@@ -1065,13 +1065,13 @@
             <translation type="unfinished">已通过 {way} 连接，用时 {seconds:.1f} 秒。按 Ctrl-C 断开连接。</translation>
         </message>
         <message>
-            <location line="+19" />
+            <location line="+20" />
             <source>Those bridges do not use {transport}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这些网桥不使用 {transport}。</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+8" />
             <source>Disconnected.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">已断开连接。</translation>
@@ -1292,6 +1292,18 @@
             <source>Cannot use that certificate and key: {reason}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">无法使用该证书和密钥：{reason}</translation>
+        </message>
+        <message>
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">在 Byway 的日志文件夹中保存诊断日志（其中的地址和网桥会被移除）</translation>
+        </message>
+        <message>
+            <location line="+31" />
+            <source>No diagnostic log this time: {why}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">这次没有诊断日志：{why}</translation>
         </message>
     </context>
     <context>
@@ -2176,7 +2188,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">未测试（限速间隔）</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
+            <source>{list}, {item}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{list}、{item}</translation>
+        </message>
+        <message>
+            <location line="+1" />
             <source>{first} and {last}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{first}和{last}</translation>
@@ -2299,7 +2317,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+37" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">语言</translation>
@@ -2323,7 +2341,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">语言：</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+6" />
             <source>&amp;Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">机密信息保存位置(&amp;W)...</translation>
@@ -2371,7 +2389,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">便携模式：所有内容都保存在 {folder}。</translation>
         </message>
         <message>
-            <location line="+2" />
+            <location line="+4" />
             <source>Installed mode: settings are in {folder}.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">安装模式：设置保存在 {folder}。</translation>
@@ -2410,7 +2428,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+105" />
+            <location filename="../../desktop/byway/ui/window.py" line="+107" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2501,7 +2519,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">演示</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+24" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">发生了意外错误。报告显示在另一个窗口中。</translation>
@@ -2730,7 +2748,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MoatDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+40" />
+            <location filename="../../desktop/byway/ui/moat_dialog.py" line="+41" />
             <source>Request bridges from the Tor Project</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">向 Tor Project 请求网桥</translation>
@@ -2804,7 +2822,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">关闭，不请求网桥</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+18" />
             <source>Fetching a picture...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在获取图片...</translation>
@@ -2816,7 +2834,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">无法显示图片。请换一张。</translation>
         </message>
         <message>
-            <location line="+1" />
+            <location line="+4" />
             <source>Type what the picture shows.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">请输入图片中显示的内容。</translation>
@@ -2840,13 +2858,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">已收到 {count} 个网桥。</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="-15" />
             <source>That was not the right answer. Here is a new picture: try again.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">答案不正确。这是一张新图片：请再试一次。</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+29" />
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">请求失败。</translation>
@@ -3208,7 +3226,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SelfTest</name>
         <message>
-            <location filename="../../desktop/byway/selftest.py" line="+107" />
+            <location filename="../../desktop/byway/selftest.py" line="+109" />
             <location line="+15" />
             <source>not found</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
