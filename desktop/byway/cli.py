@@ -14,6 +14,7 @@ from byway.commands.bridges import add_bridges_parser
 from byway.commands.connect import add_connect_parser
 from byway.commands.diagnose import add_diagnose_arguments, add_diagnose_parser, run_diagnose
 from byway.commands.helper import add_helper_parser
+from byway.commands.logging_setup import add_logging_arguments, setup_logging
 from byway.i18n import translate
 from byway.lab.command import add_lab_parser
 from byway.store.errors import StoreError
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=translate("Cli", "keep everything (settings, secrets, tor state) under DIR"),
     )
+    add_logging_arguments(parser)
     parser.add_argument(
         "--demo",
         metavar="SCENARIO",
@@ -71,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 1
     args.locations = resolve_locations(args.portable, Path(sys.argv[0]))
+    setup_logging(args)
     try:
         return _dispatch(args)
     except StoreError as exc:  # a vanished stick, a read-only folder: words, not a traceback
