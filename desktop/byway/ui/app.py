@@ -113,8 +113,8 @@ def build(
         tray.show()
     for warning in loaded.warnings:
         window.welcome.show_message(warning.message)
-    if secrets is None:
-        window.secret_storage.start()  # the keyring, or the plain choice (session only / vault)
+    if secrets is None:  # the keyring, or the plain choice (session only / vault)
+        window.after_first_show(window.secret_storage.start)
     else:
         window.secret_storage.settled = True
     app.aboutToQuit.connect(worker.stop)

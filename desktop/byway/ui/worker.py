@@ -102,7 +102,6 @@ class CoreWorker(QObject):
         self._queued: list[tuple[Job, Callable[[Job], Awaitable[Any]]]] = []
         self._thread = _LoopThread()
         self._thread.ready.connect(self._loop_ready)
-        self._thread.start()
         self._jobs: set[Job] = set()
         self._stopped = False
 
@@ -141,6 +140,8 @@ class CoreWorker(QObject):
         job.cancelled.connect(lambda: self._jobs.discard(job))
         if self._loop is None:
             self._queued.append((job, make))
+            if not self._thread.isRunning():
+                self._thread.start()  # on the first job: nothing competes with the first window
         else:
             self._submit(job, make)
         return job
