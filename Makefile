@@ -13,11 +13,12 @@ export SOURCE_DATE_EPOCH
 # A fixed hash seed keeps PyInstaller's module ordering stable between runs.
 export PYTHONHASHSEED = 0
 
-.PHONY: help bundle bundle-folder smoke-test desktop-validate icons clean
+.PHONY: help bundle bundle-folder smoke-test ci-bundle desktop-validate icons clean
 
 help:
 	@echo "make bundle            Linux portable bundle: $(BUNDLE)/ and $(DIST)/byway-*-linux-*.tar.gz"
 	@echo "make smoke-test        run the bundle's --self-test from a copy in a fresh temp folder"
+	@echo "make ci-bundle         bundle + smoke-test + desktop-validate (what CI runs)"
 	@echo "make desktop-validate  desktop-file-validate + appstreamcli validate resources/linux/"
 	@echo "make icons             regenerate resources/linux/icons/ from resources/icons/byway.svg"
 	@echo "make clean             remove build/ and dist/"
@@ -31,8 +32,13 @@ bundle-folder:
 	$(PYINSTALLER) --noconfirm --clean --log-level WARN \
 		--distpath $(DIST) --workpath build/pyinstaller packaging/byway.spec
 
+# Both what `make bundle` left and what a user downloads (the tarball).
 smoke-test:
 	$(PYTHON) packaging/smoke_test.py $(BUNDLE)
+	$(PYTHON) packaging/smoke_test.py $(wildcard $(DIST)/byway-*-linux-*.tar.gz)
+
+# What CI runs: build, smoke-test from fresh copies, validate the desktop files.
+ci-bundle: bundle smoke-test desktop-validate
 
 desktop-validate:
 	desktop-file-validate resources/linux/byway.desktop

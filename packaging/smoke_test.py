@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Smoke-test a built portable bundle the way a USB-stick user meets it.
 
-    .venv/bin/python packaging/smoke_test.py [dist/byway]
+    .venv/bin/python packaging/smoke_test.py [dist/byway | dist/byway-<version>-linux-<arch>.tar.gz]
 
 1. Copies the bundle folder into a fresh temporary folder (as if onto a stick).
 2. Runs ``<copy>/byway --self-test`` with ``HOME``, every ``XDG_*`` folder, ``TMPDIR`` and the
@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -79,14 +80,28 @@ def clean_environment(places: dict[str, Path]) -> dict[str, str]:
     return env
 
 
+def unpack(source: Path, stick: Path) -> Path:
+    """Copy the bundle folder onto the "stick", or unpack the released ``.tar.gz`` there."""
+    if source.is_dir():
+        copy = stick / source.name
+        shutil.copytree(source, copy, symlinks=True)
+        return copy
+    with tarfile.open(source) as tar:
+        tar.extractall(stick, filter="tar")  # "tar": keep the executable bits, refuse odd paths
+    folders = [p for p in stick.iterdir() if p.is_dir()]
+    if len(folders) != 1:
+        raise ValueError(f"{source} should hold one folder, not {[p.name for p in folders]}")
+    return folders[0]
+
+
 def smoke_test(bundle: Path, *, keep: bool = False) -> SmokeResult:
+    """``bundle`` is the ``dist/byway`` folder or the ``byway-*.tar.gz`` made from it."""
     bundle = bundle.resolve()
     work = Path(tempfile.mkdtemp(prefix="byway-smoke-"))
     try:
         stick = work / "stick"
         stick.mkdir()
-        copy = stick / bundle.name
-        shutil.copytree(bundle, copy, symlinks=True)
+        copy = unpack(bundle, stick)
         places = {name: work / name for name in EMPTY_PLACES}
         for folder in places.values():
             folder.mkdir(mode=0o700)
@@ -136,9 +151,10 @@ def smoke_test(bundle: Path, *, keep: bool = False) -> SmokeResult:
 
 def main(argv: list[str]) -> int:
     bundle = Path(argv[1]) if len(argv) > 1 else ROOT / "dist" / "byway"
-    if not (bundle / "byway").is_file():
+    if not ((bundle / "byway").is_file() or (bundle.name.endswith(".tar.gz") and bundle.is_file())):
         print(f"smoke test: no bundle at {bundle}: run 'make bundle' first", file=sys.stderr)
         return 2
+    print(f"smoke test: {bundle}")
     result = smoke_test(bundle, keep=os.environ.get("BYWAY_SMOKE_KEEP") == "1")
     print(result.output.rstrip())
     print(f"smoke test: --self-test took {result.seconds:.1f} s")

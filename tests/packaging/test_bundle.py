@@ -34,8 +34,12 @@ def load_smoke_test() -> ModuleType:
     return module
 
 
-def test_self_test_passes_from_a_fresh_copy_and_writes_nothing_outside_it() -> None:
-    result = load_smoke_test().smoke_test(BUNDLE)
+TARBALLS = sorted(BUNDLE.parent.glob("byway-*-linux-*.tar.gz"))
+
+
+@pytest.mark.parametrize("source", [BUNDLE, *TARBALLS], ids=lambda p: p.name)
+def test_self_test_passes_from_a_fresh_copy_and_writes_nothing_outside_it(source: Path) -> None:
+    result = load_smoke_test().smoke_test(source)
     assert result.ok, "\n".join([*result.problems, result.output])
     assert result.changed_in_bundle == [], result.changed_in_bundle
 
