@@ -1,7 +1,8 @@
 """Finding tor and transport processes a test may have left behind, from /proc.
 
 A tor Byway started has ``/byway-tor-`` (its private runtime folder) in its command line; a transport
-tor started has ``TOR_PT_STATE_LOCATION`` under the test's data folder in its environment. Zombies
+tor started has ``TOR_PT_STATE_LOCATION`` under the test's data folder in its environment, or under a
+runtime folder when the option's bridges are secret (its DataDirectory is ephemeral, in RAM). Zombies
 do not count: they hold no socket and no memory.
 """
 
@@ -36,7 +37,12 @@ def byway_processes(data_root: Path, *, ignore: frozenset[int] = frozenset()) ->
             continue
         cmdline = _read(entry / "cmdline")
         environ = _read(entry / "environ")
-        if b"/byway-tor-" in cmdline or f"TOR_PT_STATE_LOCATION={data_root}".encode() in environ:
+        state = next((v for v in environ.split(b"\0") if v.startswith(b"TOR_PT_STATE_LOCATION=")), b"")
+        if (
+            b"/byway-tor-" in cmdline
+            or state.startswith(f"TOR_PT_STATE_LOCATION={data_root}".encode())
+            or b"/byway-tor-" in state
+        ):
             found.append((int(entry.name), name))
     return found
 
