@@ -66,6 +66,7 @@ def test_the_whole_self_test_passes_on_a_complete_bundle(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setenv("BYWAY_LANG", "en")  # the report is read in English
     monkeypatch.setenv("PATH", SYSTEM_PATH)
     bundle = fake_bundle(tmp_path)
     lines: list[str] = []
@@ -82,6 +83,7 @@ def test_a_failing_check_is_reported_in_words_and_the_status_is_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setenv("BYWAY_LANG", "en")
     bundle = fake_bundle(tmp_path, programs=False)
     lines: list[str] = []
     status = run_self_test(
