@@ -66,9 +66,50 @@ def runtime_parent() -> Path | None:
     return None
 
 
+OWNER_FILE = "owner"
+
+
 def make_runtime_dir() -> Path:
-    """A private (0700), short folder for the control socket and, for secret bridges, tor's state."""
-    return Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX, dir=runtime_parent()))
+    """A private (0700), short folder for the control socket and, for secret bridges, tor's state.
+
+    It names the Byway process that owns it, so that folders left by a Byway that was killed (no
+    cleanup code runs after SIGKILL) are removed the next time Byway starts a tor.
+    """
+    parent = runtime_parent()
+    remove_abandoned_runtime_dirs(Path(parent or tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX, dir=parent))
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    return folder
+
+
+def remove_abandoned_runtime_dirs(parent: Path) -> list[Path]:
+    """Remove this user's runtime folders whose owning Byway process is gone; return them.
+
+    A folder without an owner file (or with one that cannot be read) is left alone: it may belong to
+    a Byway that is still starting.
+    """
+    removed = []
+    for folder in parent.glob(f"{RUNTIME_PREFIX}*"):
+        try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            pid = int((folder / OWNER_FILE).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not _zombie(pid)
 
 
 def _tail(path: Path | None, lines: int = 3) -> str:

@@ -13,6 +13,8 @@ import secrets
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +26,7 @@ from byway.store.locations import Locations
 from byway.tor import process as tor_process
 from byway.tor.connector import EPHEMERAL_DATA_DIR, ConnectorOptions, TorConnector, keeps_secrets
 from byway.tor.errors import NothingWorked, TorError
-from byway.tor.process import TorProcess, make_runtime_dir
+from byway.tor.process import OWNER_FILE, TorProcess, make_runtime_dir, remove_abandoned_runtime_dirs
 from byway.tor.strategy import ConnectTiming
 from byway.tor.torrc import DirectoryAuthority, TestNetwork, TorConfig, UpstreamProxy
 from byway.transports.bridge_line import Transport, parse_bridge_line
@@ -90,9 +92,33 @@ def test_the_runtime_folder_prefers_ram_and_is_private(
     monkeypatch.setattr(tor_process, "RAM_FOLDER", fake_shm)
     assert make_runtime_dir().parent == fake_shm  # no XDG_RUNTIME_DIR: /dev/shm
     monkeypatch.setattr(tor_process, "RAM_FOLDER", tmp_path / "no-shm-here")
-    assert make_runtime_dir().parent == Path(tempfile.gettempdir())  # neither: the temp folder
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the "system" temp folder, for this test
+    assert make_runtime_dir().parent == tmp_path  # neither: the temp folder
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/" + "x" * 60)  # too long for a socket path: skipped
-    assert make_runtime_dir().parent == Path(tempfile.gettempdir())
+    assert make_runtime_dir().parent == tmp_path
+
+
+def test_folders_of_a_killed_byway_are_removed_at_the_next_start(ram_runtime: Path) -> None:
+    """After SIGKILL no cleanup runs: the next Byway removes what the dead one left (its tor's RAM
+    state may name a private bridge); folders of live or unknown owners stay."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    owners = {"dead": dead.stdout.decode().strip(), "alive": str(os.getppid()), "unknown": None}
+    folders = {}
+    for name, owner in owners.items():
+        folder = ram_runtime / f"byway-tor-{name}"
+        (folder / "data").mkdir(parents=True)
+        (folder / "data" / "state").write_text("Guard in=bridges rsa_id=...")
+        if owner is not None:
+            (folder / OWNER_FILE).write_text(owner)
+        folders[name] = folder
+    assert remove_abandoned_runtime_dirs(ram_runtime) == [folders["dead"]]
+    assert not folders["dead"].exists() and folders["alive"].exists() and folders["unknown"].exists()
+    shutil.rmtree(folders["alive"])
+    (folders["dead"] / "data").mkdir(parents=True)
+    (folders["dead"] / OWNER_FILE).write_text(owners["dead"] or "")
+    made = make_runtime_dir()  # sweeps first
+    assert not folders["dead"].exists()
+    assert (made / OWNER_FILE).read_text() == str(os.getpid())
 
 
 @needs_tor
