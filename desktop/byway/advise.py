@@ -386,8 +386,11 @@ def _summary(inputs: AdviceInputs, options: tuple[Option, ...]) -> str:
     parts.append(runnable[0].reasons[0] if runnable[0].reasons else runnable[0].way.value)
     if len(runnable) > 1:
         parts.append(translate("Advice", "{name} is the backup").format(name=runnable[1].way.value))
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
+    # The punctuation is the translator's too: "؛" in Farsi and Arabic, "；" and "。" in Chinese.
+    text = parts[0]
+    for part in parts[1:]:
+        text = translate("Advice", "{first}; {next}").format(first=text, next=part)
+    return translate("Advice", "{summary}.").format(summary=text[:1].upper() + text[1:])
 
 
 def advise(inputs: AdviceInputs) -> Plan:

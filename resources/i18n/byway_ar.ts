@@ -178,7 +178,19 @@
             <translation type="unfinished">{name} هو الاحتياط</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+4" />
+            <source>{first}; {next}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{first}؛ {next}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{summary}.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{summary}.</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Nothing reaches outside this network, not even sites that are never blocked: this is a shutdown, not a block. No way out can work until the connection comes back.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لا شيء يصل إلى خارج هذه الشبكة، ولا حتى المواقع التي لا تُحجب أبدًا: هذا قطع للإنترنت، وليس حجبًا. لا يمكن لأي طريق خروج أن يعمل حتى يعود الاتصال.</translation>
@@ -728,7 +740,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+26" />
+            <location filename="../../desktop/byway/cli.py" line="+27" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اكتشف ما تحجبه هذه الشبكة، واعرف أي طريق خروج سينجح، واتصل.</translation>
@@ -740,7 +752,7 @@
             <translation type="unfinished">احفظ كل شيء (الإعدادات والأسرار وحالة Tor) داخل DIR</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">شغّل تطبيق سطح المكتب على شبكة محاكاة (بلا أي حركة بيانات): iran-2022 أو china-gfw أو russia-2022 أو shutdown أو ملف سيناريو ‎.toml</translation>
@@ -2428,7 +2440,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+107" />
+            <location filename="../../desktop/byway/ui/window.py" line="+111" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2489,7 +2501,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">&amp;ملاحظة المقدّم</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+25" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">عرض تجريبي: شبكة محاكاة ({name}). لا يُرسل أي شيء إلى أي مكان.</translation>
@@ -2531,19 +2543,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">توقفت الاختبارات. لا يُرسل شيء بعد الآن.</translation>
         </message>
         <message>
-            <location line="+52" />
-            <source>Working out the best way out...</source>
-            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">جارٍ تحديد أفضل طريق خروج...</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="+82" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ فحص طرق الخروج التي يمكن الوصول إليها من هنا (بضع ثوانٍ)...</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+100" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">طلب الجسور غير متاح في هذا الإصدار.</translation>

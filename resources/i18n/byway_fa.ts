@@ -148,13 +148,25 @@
             <translation type="unfinished">دفعهٔ پیش روی همین شبکه کار کرد</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+45" />
+            <source>{first}; {next}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{first}؛ {next}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{summary}.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{summary}.</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Nothing reaches outside this network, not even sites that are never blocked: this is a shutdown, not a block. No way out can work until the connection comes back.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">هیچ چیز از این شبکه به بیرون نمی‌رسد، حتی سایت‌هایی که هرگز مسدود نمی‌شوند: این قطعی اینترنت است، نه فیلترینگ. تا اتصال برنگردد هیچ راه خروجی کار نمی‌کند.</translation>
         </message>
         <message>
-            <location line="-252" />
+            <location line="-255" />
             <source>the Tor relays answered a handshake from here in {ms} ms</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">رله‌های Tor در {ms} ms به یک دست‌دهی از اینجا پاسخ دادند</translation>
@@ -728,7 +740,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+26" />
+            <location filename="../../desktop/byway/cli.py" line="+27" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ببینید این شبکه چه چیزی را مسدود می‌کند، بفهمید کدام راه خروج باید کار کند، و وصل شوید.</translation>
@@ -740,7 +752,7 @@
             <translation type="unfinished">همه چیز (تنظیمات، رازها، وضعیت Tor) را در DIR نگه دار</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">برنامهٔ دسکتاپ را روی یک شبکهٔ شبیه‌سازی‌شده اجرا کن (بدون هیچ ترافیکی): iran-2022، china-gfw، russia-2022، shutdown یا یک پروندهٔ سناریوی ‎.toml</translation>
@@ -2428,7 +2440,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+107" />
+            <location filename="../../desktop/byway/ui/window.py" line="+111" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2489,7 +2501,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">یادداشت &amp;ارائه‌دهنده</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+25" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">نمایشی: شبکهٔ شبیه‌سازی‌شده ({name}). هیچ چیزی به جایی فرستاده نمی‌شود.</translation>
@@ -2531,19 +2543,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">آزمایش‌ها متوقف شدند. دیگر چیزی فرستاده نمی‌شود.</translation>
         </message>
         <message>
-            <location line="+52" />
-            <source>Working out the best way out...</source>
-            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">در حال یافتن بهترین راه خروج...</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="+82" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">در حال بررسی اینکه کدام راه‌های خروج از اینجا در دسترس‌اند (چند ثانیه)...</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+100" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">درخواست پل در این نسخه در دسترس نیست.</translation>

@@ -178,7 +178,19 @@
             <translation type="unfinished">{name} သည် အရန်ဖြစ်သည်</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+4" />
+            <source>{first}; {next}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{first}၊ {next}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{summary}.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{summary}။</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Nothing reaches outside this network, not even sites that are never blocked: this is a shutdown, not a block. No way out can work until the connection comes back.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ရက်မှ ပြင်ပသို့ ဘာမှ မရောက်ပါ၊ ဘယ်တော့မှ မပိတ်သော ဆိုက်များပင် မရောက်ပါ- ၎င်းသည် ပိတ်ဆို့ခြင်း မဟုတ်ဘဲ အင်တာနက်ဖြတ်တောက်ခြင်း ဖြစ်သည်။ ချိတ်ဆက်မှု ပြန်ရလာသည်အထိ မည်သည့်ထွက်ပေါက်မှ အလုပ်မလုပ်နိုင်ပါ။</translation>
@@ -728,7 +740,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+26" />
+            <location filename="../../desktop/byway/cli.py" line="+27" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ရက်က ဘာကို ပိတ်ထားသည်ကို ရှာဖွေပါ၊ မည်သည့်ထွက်ပေါက် အလုပ်လုပ်မည်ကို သိပါ၊ ပြီးလျှင် ချိတ်ဆက်ပါ။</translation>
@@ -740,7 +752,7 @@
             <translation type="unfinished">အရာအားလုံး (ဆက်တင်များ၊ လျှို့ဝှက်ချက်များ၊ Tor အခြေအနေ) ကို DIR အောက်တွင် ထားပါ</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">desktop app ကို အတုပြုလုပ်ထားသော ကွန်ရက်ဖြင့် ဖွင့်ပါ (traffic လုံးဝ မရှိ)- iran-2022၊ china-gfw၊ russia-2022၊ shutdown သို့မဟုတ် scenario .toml ဖိုင်</translation>
@@ -2428,7 +2440,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+107" />
+            <location filename="../../desktop/byway/ui/window.py" line="+111" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2489,7 +2501,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">တင်ပြသူ၏ မှတ်စု (&amp;P)</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+25" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">DEMO- အတုပြုလုပ်ထားသော ကွန်ရက် ({name})။ မည်သည့်နေရာသို့မှ ဘာမှ မပို့ပါ။</translation>
@@ -2531,19 +2543,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">စမ်းသပ်မှုများ ရပ်လိုက်ပြီ။ နောက်ထပ် ဘာမှ မပို့တော့ပါ။</translation>
         </message>
         <message>
-            <location line="+52" />
-            <source>Working out the best way out...</source>
-            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">အကောင်းဆုံး ထွက်ပေါက်ကို ရှာနေသည်...</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="+82" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤနေရာမှ မည်သည့်ထွက်ပေါက်များသို့ ရောက်နိုင်သည်ကို စစ်ဆေးနေသည် (စက္ကန့်အနည်းငယ်)...</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+100" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤဗားရှင်းတွင် bridge တောင်းခြင်း မရနိုင်ပါ။</translation>

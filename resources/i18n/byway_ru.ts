@@ -148,13 +148,25 @@
             <translation type="unfinished">в прошлый раз это сработало в этой сети</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+45" />
+            <source>{first}; {next}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{first}; {next}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{summary}.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{summary}.</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Nothing reaches outside this network, not even sites that are never blocked: this is a shutdown, not a block. No way out can work until the connection comes back.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Из этой сети ничего не выходит наружу, даже сайты, которые никогда не блокируют: это отключение, а не блокировка. Ни один способ обхода не сработает, пока связь не вернётся.</translation>
         </message>
         <message>
-            <location line="-252" />
+            <location line="-255" />
             <source>the Tor relays answered a handshake from here in {ms} ms</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ретрансляторы Tor ответили на рукопожатие отсюда за {ms} мс</translation>
@@ -728,7 +740,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+26" />
+            <location filename="../../desktop/byway/cli.py" line="+27" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Узнайте, что блокирует эта сеть, какой способ обхода должен сработать, и подключитесь.</translation>
@@ -740,7 +752,7 @@
             <translation type="unfinished">хранить всё (настройки, секреты, состояние Tor) в DIR</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">запустить программу на имитации сети (никакого трафика): iran-2022, china-gfw, russia-2022, shutdown или файл сценария .toml</translation>
@@ -2428,7 +2440,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+107" />
+            <location filename="../../desktop/byway/ui/window.py" line="+111" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2489,7 +2501,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">&amp;Заметка для ведущего</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+25" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ДЕМО: имитация сети ({name}). Ничего никуда не отправляется.</translation>
@@ -2531,19 +2543,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Проверка остановлена. Больше ничего не отправляется.</translation>
         </message>
         <message>
-            <location line="+52" />
-            <source>Working out the best way out...</source>
-            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">Подбираем лучший способ обхода...</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="+82" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Проверяем, какие способы обхода доступны отсюда (несколько секунд)...</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+100" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">В этой сборке нельзя запросить мосты.</translation>

@@ -178,7 +178,19 @@
             <translation type="unfinished">{name} yedek seçenek</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+4" />
+            <source>{first}; {next}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{first}; {next}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{summary}.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{summary}.</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Nothing reaches outside this network, not even sites that are never blocked: this is a shutdown, not a block. No way out can work until the connection comes back.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu ağdan dışarıya hiçbir şey ulaşmıyor, hiç engellenmeyen siteler bile: bu bir engelleme değil, bir kesinti. Bağlantı geri gelene kadar hiçbir çıkış yolu işe yaramaz.</translation>
@@ -728,7 +740,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+26" />
+            <location filename="../../desktop/byway/cli.py" line="+27" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu ağın neyi engellediğini öğrenin, hangi çıkış yolunun işe yarayacağını görün ve bağlanın.</translation>
@@ -740,7 +752,7 @@
             <translation type="unfinished">her şeyi (ayarlar, gizli bilgiler, Tor durumu) DIR altında tut</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">masaüstü uygulamasını benzetilmiş bir ağa karşı çalıştır (hiç trafik yok): iran-2022, china-gfw, russia-2022, shutdown ya da bir senaryo .toml dosyası</translation>
@@ -2428,7 +2440,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+107" />
+            <location filename="../../desktop/byway/ui/window.py" line="+111" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2489,7 +2501,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">&amp;Sunucu notu</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+25" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">DEMO: benzetilmiş ağ ({name}). Hiçbir yere hiçbir şey gönderilmiyor.</translation>
@@ -2531,19 +2543,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Testler durduruldu. Artık hiçbir şey gönderilmiyor.</translation>
         </message>
         <message>
-            <location line="+52" />
-            <source>Working out the best way out...</source>
-            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">En iyi çıkış yolu bulunuyor...</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="+82" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Buradan hangi çıkış yollarına ulaşılabildiği denetleniyor (birkaç saniye)...</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+100" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu sürümde köprü istemek mümkün değil.</translation>

@@ -178,7 +178,19 @@
             <translation type="unfinished">{name} 作为备用</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+4" />
+            <source>{first}; {next}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{first}；{next}</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>{summary}.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">{summary}。</translation>
+        </message>
+        <message>
+            <location line="+8" />
             <source>Nothing reaches outside this network, not even sites that are never blocked: this is a shutdown, not a block. No way out can work until the connection comes back.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这个网络无法连到外界，连从不被封锁的网站也不行：这是断网，不是封锁。在连接恢复之前，任何出路都无法使用。</translation>
@@ -728,7 +740,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+26" />
+            <location filename="../../desktop/byway/cli.py" line="+27" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">查明这个网络封锁了什么，了解哪条出路应该可行，然后连接。</translation>
@@ -740,7 +752,7 @@
             <translation type="unfinished">把所有内容（设置、机密信息、Tor 状态）保存在 DIR 下</translation>
         </message>
         <message>
-            <location line="+5" />
+            <location line="+6" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">在模拟网络上运行桌面应用（完全不产生流量）：iran-2022、china-gfw、russia-2022、shutdown，或一个场景 .toml 文件</translation>
@@ -2428,7 +2440,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+107" />
+            <location filename="../../desktop/byway/ui/window.py" line="+111" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2489,7 +2501,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">演示者备注(&amp;P)</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+25" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">演示：模拟网络（{name}）。不会向任何地方发送任何内容。</translation>
@@ -2531,19 +2543,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">测试已停止。不再发送任何内容。</translation>
         </message>
         <message>
-            <location line="+52" />
-            <source>Working out the best way out...</source>
-            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
-            <translation type="unfinished">正在找出最佳出路...</translation>
-        </message>
-        <message>
-            <location line="+9" />
+            <location line="+82" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在检查从这里能连到哪些出路（需要几秒钟）...</translation>
         </message>
         <message>
-            <location line="+85" />
+            <location line="+100" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">此版本不支持请求网桥。</translation>
