@@ -154,7 +154,7 @@ def test_every_screen_fits_and_faces_the_right_way(
     expected = Qt.LayoutDirection.RightToLeft if language in RTL else Qt.LayoutDirection.LeftToRight
     shots = os.environ.get("BYWAY_SCREENSHOTS", "")
     problems: list[str] = []
-    for step in walk(qtbot, window):
+    for number, step in enumerate(walk(qtbot, window), 1):
         qtbot.wait(30)  # type: ignore[attr-defined]  # let layouts settle
         page = step if step.startswith("settings") else on_screen(window)
         assert QApplication.layoutDirection() == expected
@@ -171,7 +171,7 @@ def test_every_screen_fits_and_faces_the_right_way(
         if shots:
             folder = Path(shots) / language
             folder.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(folder / f"{step.replace('/', '-')}.png"))
+            window.grab().save(str(folder / f"{number:02d}-{on_screen(window)}.png"))
     known = KNOWN.get(language, set())
     seen = {p.rsplit(" (needs", 1)[0] for p in problems}
     new = sorted({p for p in problems if p.rsplit(" (needs", 1)[0] not in known})
