@@ -269,12 +269,24 @@ def trim_qt_icu(bundle: Path) -> str:
     return f"ICU data {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB, languages: {' '.join(languages)}"
 
 
+def remove_symlinks(bundle: Path) -> int:
+    """USB sticks are FAT32 or exFAT, which cannot hold symbolic links: a copy would fail or stop
+    half-way. PyInstaller links Qt's libraries into ``_internal/`` as well; they are found without
+    the links (RPATH ``$ORIGIN`` of the PySide6 modules and plugins), which the smoke test and a run
+    on a real X display confirm. Some links even dangle after the pruning in byway.spec."""
+    links = [p for p in bundle.rglob("*") if p.is_symlink()]
+    for link in links:
+        link.unlink()
+    return len(links)
+
+
 def assemble(bundle: Path, *, tarball: bool, trim_icu: bool = True) -> None:
     executable = bundle / "byway"
     if not executable.is_file():
         raise AssemblyError(f"{executable} is missing: run PyInstaller first (make bundle)")
     for stale in ("tor", "licenses"):
         shutil.rmtree(bundle / stale, ignore_errors=True)
+    print(f"assemble: removed {remove_symlinks(bundle)} symbolic links (sticks cannot hold them)")
     icu = trim_qt_icu(bundle) if trim_icu else "as shipped in the PySide6 wheel"
     print(f"assemble: {icu}")
     payloads = copy_payloads(bundle)

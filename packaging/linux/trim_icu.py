@@ -99,7 +99,7 @@ def trim(library: Path, languages: set[str]) -> tuple[int, int]:
         with library.open("rb") as handle:
             handle.seek(offset)
             original.write_bytes(handle.read(size))
-        items = _run("icupkg", "-l", str(original)).split()
+        items = _run("icupkg", "--ignore-deps", "-l", str(original)).split()
         drop = [item for item in items if not is_kept(item, languages)]
         (work / "drop.txt").write_text("\n".join(drop) + "\n")
         trimmed = work / "out" / f"{entry}l.dat"

@@ -55,6 +55,18 @@ def test_the_bundle_is_portable_and_says_what_is_inside() -> None:
         assert (BUNDLE / entry["path"]).is_file()
 
 
+def test_the_bundle_survives_a_fat_or_exfat_stick() -> None:
+    """No symbolic links (FAT/exFAT cannot store them), no names differing only by case, no name a
+    FAT file system forbids, and every program executable."""
+    paths = list(BUNDLE.rglob("*"))
+    assert not [p for p in paths if p.is_symlink()]
+    lowered = [str(p.relative_to(BUNDLE)).lower() for p in paths]
+    assert len(lowered) == len(set(lowered))
+    assert not [p for p in paths if any(c in p.name for c in '<>:"\\|?*')]
+    for program in ("byway", "tor/tor", "tor/pluggable_transports/obfs4proxy"):
+        assert (BUNDLE / program).stat().st_mode & 0o111, program
+
+
 def test_tor_loads_its_private_libraries_from_the_bundle() -> None:
     ldd = subprocess.run(["ldd", str(BUNDLE / "tor" / "tor")], capture_output=True, text=True, check=True)
     libevent = next(line for line in ldd.stdout.splitlines() if "libevent" in line)
