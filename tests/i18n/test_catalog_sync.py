@@ -17,11 +17,11 @@ from tests.i18n.conftest import I18N, LANGUAGES, UPDATE, Message
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%n")  # Byway formats with str.format; %n is Qt's plural count
 
 
-# Names people search for: a translation must carry them in Latin script, as the source does.
 def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
 
+# Names people search for: a translation must carry them in Latin script, as the source does.
 KEPT_TERMS = ("Tor", "obfs4", "Snowflake", "meek", "VPN", "DNS", "SOCKS", "Moat", "OONI", "Byway")
 
 
