@@ -152,15 +152,23 @@ async def network_of(collaborators: Collaborators, prefs: Preferences) -> str:
     return await asyncio.to_thread(collaborators.network_id, salt)
 
 
-async def advise(
+@dataclass(frozen=True)
+class Gathered:
+    """The advice request with its evidence, and the network it was gathered on."""
+
+    request: AdviceRequest
+    network_id: str
+
+
+async def gather(
     collaborators: Collaborators,
     request: AdviceRequest,
     prefs: Preferences,
     on_step: Callable[[str], None] | None = None,
-) -> Advice:
-    """Name the network, gather the evidence (pre-checks and Moat, in parallel), then advise."""
-    advisor = collaborators.advisor
-    assert advisor is not None
+) -> Gathered:
+    """Name the network, add the user's own and Moat bridges and the way remembered there, and
+    gather the evidence (pre-checks and Moat, in parallel, in seconds). The window starts this as
+    soon as a diagnosis ends, so the advice is ready when asked for."""
     network = await network_of(collaborators, prefs)
     if collaborators.demo is None:
         own = await asyncio.to_thread(prefs.own_bridges)
@@ -171,8 +179,14 @@ async def advise(
         if on_step is not None:
             on_step("evidence")
         request = await collaborators.evidence(request, prefs.secrets)
-    plan = await asyncio.to_thread(advisor, request)
-    return Advice(plan, network, request)
+    return Gathered(request, network)
+
+
+async def advise(collaborators: Collaborators, gathered: Gathered) -> Advice:
+    advisor = collaborators.advisor
+    assert advisor is not None
+    plan = await asyncio.to_thread(advisor, gathered.request)
+    return Advice(plan, gathered.network_id, gathered.request)
 
 
 class ConnectorSlot:

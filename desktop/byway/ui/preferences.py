@@ -7,9 +7,12 @@ store); the window calls the ``save_*`` methods on the worker thread, since a ke
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from byway.i18n import translate
 from byway.store.errors import SecretStorageChoice
@@ -55,6 +58,22 @@ def check_proxy(proxy: Proxy) -> str:
     return ""
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _one_at_a_time(method: F) -> F:
+    """Saves run on worker threads, possibly at the same moment (a bridge list and the choice of
+    secret storage): each reads the settings, changes one thing and writes them back, so they take
+    turns, or one would undo the other. The GUI thread never calls them, so it never waits here."""
+
+    @functools.wraps(method)
+    def serialized(self: Preferences, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return serialized  # type: ignore[return-value]
+
+
 class Preferences:
     """The current settings plus the secret store, with checked, all-or-nothing saves."""
 
@@ -62,6 +81,7 @@ class Preferences:
         self.locations = locations
         self.secrets = secrets
         self.settings = settings
+        self.lock = threading.RLock()
 
     def _commit(self, settings: Settings) -> None:
         save_settings(self.locations, settings)
@@ -75,6 +95,7 @@ class Preferences:
         bridges, _ = check_bridges(self.custom_bridges_text())
         return tuple(bridges)
 
+    @_one_at_a_time
     def save_custom_bridges(self, text: str) -> None:
         """Keep ``text`` as the custom bridge list, or raise the first BridgeLineError and keep the old."""
         bridges, errors = check_bridges(text)
@@ -102,6 +123,7 @@ class Preferences:
             password=password,
         )
 
+    @_one_at_a_time
     def save_proxy(self, proxy: Proxy) -> None:
         problem = check_proxy(proxy)
         if problem:
@@ -133,6 +155,7 @@ class Preferences:
         own = self.custom_bridges()
         return own + tuple(b for b in self.moat_bridges() if b not in own)
 
+    @_one_at_a_time
     def save_moat_bridges(self, secret_id: str | None) -> None:
         """Point the settings at the bridges Moat just gave (already in the secret store); the
         previous Moat bridges are deleted from the store."""
@@ -141,13 +164,16 @@ class Preferences:
             self.secrets.delete(old)
         self._commit(replace(self.settings, secrets=replace(self.settings.secrets, moat_bridges=secret_id)))
 
+    @_one_at_a_time
     def remember_way(self, network_id: str, way: str) -> None:
         """The way that worked on ``network_id``: tried first there next time."""
         self._commit(self.settings.remember_working_transport(network_id, way))
 
+    @_one_at_a_time
     def save_storage_choice(self, choice: SecretStorageChoice) -> None:
         self._commit(replace(self.settings, secret_storage=choice))
 
+    @_one_at_a_time
     def use_secret_store(self, store: SecretStore) -> None:
         """Switch to ``store``, carrying over what was kept so far in this session's memory."""
         old = self.secrets
@@ -158,15 +184,19 @@ class Preferences:
                     store.set(secret_id, value)
         self.secrets = store
 
+    @_one_at_a_time
     def save_ui(self, key: str, value: str | int | bool) -> None:
         self._commit(replace(self.settings, ui={**self.settings.ui, key: value}))
 
+    @_one_at_a_time
     def save_language(self, language: str) -> None:
         self._commit(replace(self.settings, language=language or None))
 
+    @_one_at_a_time
     def save_consent(self) -> None:
         self._commit(self.settings.with_consent())
 
+    @_one_at_a_time
     def forget(self) -> ForgetReport:
         from byway.store.forget import forget_everything
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from byway.store.errors import KeyringUnavailable, SecretStorageChoice, StoreError
+from byway.store.secrets import SecretStore
 from byway.ui.preferences import Preferences
 from byway.ui.widgets import label, named
 
@@ -187,8 +188,7 @@ class SecretStorage(QObject):
                 self.ask()
             return
 
-        def opened(store: object) -> None:
-            self.prefs.use_secret_store(store)  # type: ignore[arg-type]
+        def opened(_: object) -> None:
             self.settled = True
             self.changed.emit()
             self._release()
@@ -206,7 +206,14 @@ class SecretStorage(QObject):
 
         from byway.store.secrets import open_keyring_store
 
-        self.run(open_keyring_store, opened, unavailable)
+        prefs = self.prefs
+
+        def keyring() -> SecretStore:
+            store = open_keyring_store()
+            prefs.use_secret_store(store)  # on the worker: the switch may copy secrets
+            return store
+
+        self.run(keyring, opened, unavailable)
 
     def ensure(self, then: Callable[[], None]) -> None:
         """Run ``then`` once it is settled where a secret about to be saved will be kept."""
@@ -249,10 +256,16 @@ class SecretStorage(QObject):
         dialog = self.dialog
         locations = self.prefs.locations
 
-        def use(store: object) -> None:
-            self.prefs.use_secret_store(store)  # type: ignore[arg-type]
+        prefs = self.prefs
+
+        def adopt(store: SecretStore) -> SecretStore:
+            """On the worker: carry this session's secrets over, remember the choice."""
+            prefs.use_secret_store(store)
+            prefs.save_storage_choice(choice)
+            return store
+
+        def use(_: object) -> None:
             self.settled = True
-            self.run(lambda: self.prefs.save_storage_choice(choice), lambda _: None, lambda _: None)
             if dialog is not None:
                 dialog.finish()
             self.changed.emit()
@@ -263,10 +276,11 @@ class SecretStorage(QObject):
                 dialog.show_problem(str(error) if isinstance(error, StoreError) else repr(error))
 
         if choice is SecretStorageChoice.SESSION_ONLY:
-            current = self.prefs.secrets
-            use(current if current.kind is SecretStorageChoice.SESSION_ONLY else MemorySecretStore())
+            current = prefs.secrets
+            memory = current if current.kind is SecretStorageChoice.SESSION_ONLY else MemorySecretStore()
+            self.run(lambda: adopt(memory), use, failed)
             return
-        self.run(lambda: open_secret_store(locations, choice, passphrase=passphrase), use, failed)
+        self.run(lambda: adopt(open_secret_store(locations, choice, passphrase=passphrase)), use, failed)
 
 
 __all__ = ["KeyringUnavailable", "SecretStorage", "StorageDialog", "storage_words"]

@@ -74,6 +74,11 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.job: Job | None = None
         self.slot = flow.ConnectorSlot()
+        self.gathering: Job | None = None
+        self.gathered: flow.Gathered | BaseException | None = None
+        self.gathered_for: Analysis | None = None
+        self.advice_waiting = False
+        self.gather_token: object = None
         self.secret_storage = SecretStorage(prefs, self.run_blocking, self)
         self._retranslate_pending = False
         self._first_show: list[Callable[[], object]] | None = []
@@ -261,6 +266,10 @@ class MainWindow(QMainWindow):
         self.welcome.set_loading(collaborators.loading)
         self.analysis = self.plan = self.session = None
         self.advice_made = None
+        if self.gathering is not None and not self.gathering.finished:
+            self.gathering.cancel()
+        self.gathering = self.gathered = self.gathered_for = None
+        self.advice_waiting = False
         self._set_state(State.IDLE)
         self.show_mode()
         self.show_page(self.welcome)
@@ -367,6 +376,7 @@ class MainWindow(QMainWindow):
         self._set_state(State.IDLE)
         self.results.show_analysis(analysis)
         self.show_page(self.results)
+        self.gather_evidence(analysis)
 
     def _diagnosis_failed(self, error: BaseException) -> None:
         if self.sender() is not self.job:
@@ -376,6 +386,36 @@ class MainWindow(QMainWindow):
         self.show_page(self.welcome)
         self._failed(error, self.welcome.show_message)
 
+    def gather_evidence(self, analysis: Analysis | None) -> None:
+        """Start the pre-checks and Moat for ``analysis`` on the worker (right after a diagnosis,
+        while the results are read); :meth:`ask_advice` uses them when they are in."""
+        collaborators = self.collaborators
+        if collaborators.loading or collaborators.advisor is None:
+            return
+        scenario = collaborators.demo
+        request = AdviceRequest(
+            analysis=analysis,
+            country=scenario.country if scenario is not None else self.prefs.settings.country,
+        )
+        if self.gathering is not None and not self.gathering.finished:
+            self.gathering.cancel()
+        self.gathered = None
+        self.gathered_for = analysis
+        token = object()
+        self.gather_token = token
+        self.gathering = self.worker.start_job(
+            lambda j: flow.gather(collaborators, request, self.prefs, j.report),
+            succeeded=lambda gathered: self._evidence_in(token, gathered),
+            failed=lambda error: self._evidence_in(token, error),
+        )
+
+    def _evidence_in(self, token: object, gathered: flow.Gathered | BaseException) -> None:
+        if token is not self.gather_token:
+            return  # evidence for an earlier diagnosis or network
+        self.gathered = gathered
+        if self.advice_waiting:
+            self._advise_now()
+
     def ask_advice(self, analysis: Analysis | None) -> None:
         collaborators = self.collaborators
         if collaborators.loading:
@@ -384,17 +424,24 @@ class MainWindow(QMainWindow):
         if collaborators.advisor is None:
             self.advice.show_unavailable(collaborators.advisor_missing)
             return
-        self.advice.show_unavailable(self.tr("Working out the best way out..."))
-        scenario = collaborators.demo
-        request = AdviceRequest(
-            analysis=analysis,
-            country=scenario.country if scenario is not None else self.prefs.settings.country,
+        self.advice.show_unavailable(
+            self.tr("Checking which ways out can be reached from here (a few seconds)...")
         )
+        if self.gathering is None or self.gathered_for is not analysis:
+            self.gather_evidence(analysis)
+        self.advice_waiting = True
+        if self.gathered is not None:
+            self._advise_now()
+
+    def _advise_now(self) -> None:
+        self.advice_waiting = False
+        gathered, collaborators = self.gathered, self.collaborators
+        if isinstance(gathered, BaseException) or gathered is None:
+            self.gathering = None  # asked again, it is gathered again
+            self._failed(gathered or RuntimeError("no evidence"), self.advice.show_unavailable)
+            return
         self.worker.start_job(
-            lambda j: flow.advise(collaborators, request, self.prefs, j.report),
-            progress=lambda _: self.advice.show_unavailable(
-                self.tr("Checking which ways out can be reached from here (a few seconds)...")
-            ),
+            lambda _: flow.advise(collaborators, gathered),
             succeeded=self._advised,
             failed=lambda error: self._failed(error, self.advice.show_unavailable),
         )
