@@ -98,7 +98,7 @@ def longest_stall(scenario: str, speed: float) -> dict[str, float]:
         last[0] = now
 
     def drive() -> None:
-        if phase[0] == "idle" and not window.collaborators.loading:
+        if phase[0] == "idle" and not window.collaborators.loading and window.warmed:
             window.welcome.consent.setChecked(True)
             phase[0] = "diagnosis"
             window.welcome.start_button.click()

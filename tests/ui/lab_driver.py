@@ -92,7 +92,7 @@ def main() -> int:
 
     def drive() -> None:
         current = window.stack.currentWidget()
-        if phase[0] == "idle":
+        if phase[0] == "idle" and window.warmed:  # as a person would: after the window settled
             window.welcome.consent.setChecked(True)
             enter("diagnosis")
             window.welcome.start_button.click()

@@ -99,6 +99,7 @@ def test_proxy_remembered_way_checks_and_moat_reach_the_core(qtbot, make_app, lo
 
 def test_the_status_bar_says_which_mode_is_active(qtbot, make_app, tmp_path) -> None:
     window = make_app("iran-2022").window
+    qtbot.waitUntil(lambda: window.warmed, timeout=10000)  # later stages loaded while idle
     text = window.mode.text()
     assert "Installed mode" in text and "Demo" in text and "only for this session" in text
     window.open_settings()

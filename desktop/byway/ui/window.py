@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.secret_storage = SecretStorage(prefs, self.run_blocking, self)
         self._retranslate_pending = False
         self._first_show: list[Callable[[], object]] | None = []
+        self.warmed = False  # later stages imported and pages polished (see warm_pages)
         self.language = translation.current_language()
         self.resize(900, 680)
         central = QWidget()
@@ -289,7 +290,10 @@ class MainWindow(QMainWindow):
         pending = list(PAGES)
 
         def next_page() -> None:
-            if not pending or not isValid(self):
+            if not isValid(self):
+                return
+            if not pending:
+                self.warmed = True
                 return
             page = getattr(self, pending.pop())
             if not isValid(page):
