@@ -37,6 +37,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_logging_arguments(parser)
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=translate(
+            "Cli", "check this copy of Byway (window, demo diagnosis, bundled tor and transports) and exit"
+        ),
+    )
+    parser.add_argument(
         "--demo",
         metavar="SCENARIO",
         help=translate(
@@ -72,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-    args.locations = resolve_locations(args.portable, Path(sys.argv[0]))
+    args.locations = resolve_locations(args.portable, _program())
     setup_logging(args)
     try:
         return _dispatch(args)
@@ -81,7 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _program() -> Path:
+    """The file whose folder may hold the portable marker: the frozen executable in a bundle (even
+    when started by bare name through PATH), else the launch script."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable)
+    return Path(sys.argv[0])
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.self_test:
+        from byway.selftest import run_self_test
+
+        return run_self_test(args.locations)
     if args.command is None:
         if _has_display():
             try:
