@@ -112,7 +112,8 @@ def test_session_only_is_a_choice_too(qtbot, locations: Locations, monkeypatch) 
         qtbot.waitUntil(
             lambda: load_settings(locations).settings.secrets.custom_bridges is not None, timeout=5000
         )
-        assert window.prefs.custom_bridges_text() == GOOD
+        # the file is written before the in-memory settings follow: wait for both
+        qtbot.waitUntil(lambda: window.prefs.custom_bridges_text() == GOOD, timeout=5000)
         assert not locations.vault_file.exists()
         assert "obfs4" not in locations.settings_file.read_text()
     finally:
