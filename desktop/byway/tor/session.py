@@ -3,7 +3,8 @@
 tor or a pluggable transport can die under a running session (a crash, an OOM kill, a user killing
 it). The watch notices within ``check_s`` (the control connection closing wakes it at once), tells the
 user through a :class:`~byway.tor.events.HealthEvent`, and starts the same option again in a new tor
-on the same DataDirectory (warm: seconds) and the same SOCKS port, so applications keep working.
+on the same DataDirectory (warm: seconds; cold for private bridges, whose state lives only in RAM)
+and the same SOCKS port, so applications keep working.
 """
 
 from __future__ import annotations
