@@ -147,6 +147,17 @@ class Page(QWidget):
         self.outer.addLayout(self.action_row)
         self.first_focus: QWidget | None = None
 
+    def set_visible(self, widgets: tuple[QWidget, ...], visible: bool) -> None:
+        """Show or hide several widgets with one relayout instead of one each (each showing of a
+        child of a visible page otherwise lays the whole page out again, synchronously)."""
+        self.outer.setEnabled(False)
+        try:
+            for widget in widgets:
+                widget.setVisible(visible)
+        finally:
+            self.outer.setEnabled(True)
+            self.outer.invalidate()
+
     def set_title(self, text: str) -> None:
         self.title.setText(text)
         self.setAccessibleName(text)

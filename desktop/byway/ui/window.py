@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.advice_made: flow.Advice | None = None
         self.session: Session | None = None
         self.job: Job | None = None
+        self.job_token: object = None
         self.slot = flow.ConnectorSlot()
         self.gathering: Job | None = None
         self.gathered: flow.Gathered | BaseException | None = None
@@ -342,6 +343,7 @@ class MainWindow(QMainWindow):
 
     def cancel_job(self) -> None:
         job, self.job = self.job, None
+        self.job_token = None
         if job is not None and not job.finished:
             job.cancel()
         if self.state == State.TESTING:
@@ -365,27 +367,33 @@ class MainWindow(QMainWindow):
         self._set_state(State.TESTING)
         self.show_page(self.diagnose_page)
         collaborators = self.collaborators
+        mine = self._new_job()
         self.job = self.worker.start_job(
             lambda j: flow.diagnose(collaborators, j),
             progress=lambda batch: self.diagnose_page.update_batch(batch),
-            succeeded=self._diagnosed,
-            failed=self._diagnosis_failed,
+            succeeded=lambda analysis: self._diagnosed(mine, analysis),
+            failed=lambda error: self._diagnosis_failed(mine, error),
         )
 
-    def _diagnosed(self, analysis: Analysis) -> None:
-        if self.sender() is not self.job:
+    def _new_job(self) -> object:
+        """A token for the job about to start: an answer from an older (cancelled) job is ignored."""
+        self.job_token = object()
+        return self.job_token
+
+    def _diagnosed(self, mine: object, analysis: Analysis) -> None:
+        if mine is not self.job_token:
             return
-        self.job = None
+        self.job = self.job_token = None
         self.analysis = analysis
         self._set_state(State.IDLE)
         self.results.show_analysis(analysis)
         self.show_page(self.results)
         self.gather_evidence(analysis)
 
-    def _diagnosis_failed(self, error: BaseException) -> None:
-        if self.sender() is not self.job:
+    def _diagnosis_failed(self, mine: object, error: BaseException) -> None:
+        if mine is not self.job_token:
             return
-        self.job = None
+        self.job = self.job_token = None
         self._set_state(State.IDLE)
         self.show_page(self.welcome)
         self._failed(error, self.welcome.show_message)
@@ -475,26 +483,27 @@ class MainWindow(QMainWindow):
         self.show_page(self.connecting)
         network = self.advice_made.network_id if self.advice_made is not None else None
         slot, prefs = self.slot, self.prefs
+        mine = self._new_job()
         self.job = self.worker.start_job(
             lambda j: flow.connect(collaborators, plan, j, slot, prefs, network),
             progress=lambda event: self.connecting.handle(event),
-            succeeded=self._connected,
-            failed=self._connect_failed,
+            succeeded=lambda session: self._connected(mine, session),
+            failed=lambda error: self._connect_failed(mine, error),
         )
 
-    def _connected(self, session: Session) -> None:
-        if self.sender() is not self.job:
+    def _connected(self, mine: object, session: Session) -> None:
+        if mine is not self.job_token:
             return
-        self.job = None
+        self.job = self.job_token = None
         self.session = session
         self._set_state(State.CONNECTED)
         self.connected.show_session(session, demo=session.option.source == DEMO_SOURCE)
         self.show_page(self.connected)
 
-    def _connect_failed(self, error: BaseException) -> None:
-        if self.sender() is not self.job:
+    def _connect_failed(self, mine: object, error: BaseException) -> None:
+        if mine is not self.job_token:
             return
-        self.job = None
+        self.job = self.job_token = None
         self._set_state(State.IDLE)
         self._failed(error, self.connecting.failed)
 

@@ -60,8 +60,7 @@ class AdvicePage(Page):
         self._plan = None
         self.summary.setText(text)
         self.list.clear()
-        for widget in (self.list, self.up, self.down, self.hint, self.connect_button):
-            widget.setVisible(False)
+        self.set_visible((self.list, self.up, self.down, self.hint, self.connect_button), False)
         self.first_focus = self.again_button
 
     def show_plan(self, plan: Plan, note: str = "") -> None:
@@ -71,8 +70,7 @@ class AdvicePage(Page):
         for option in plan.options:
             self._add(option)
         usable = bool(plan.runnable()) and not plan.shutdown
-        for widget in (self.list, self.up, self.down, self.hint, self.connect_button):
-            widget.setVisible(usable)
+        self.set_visible((self.list, self.up, self.down, self.hint, self.connect_button), usable)
         self.first_focus = self.connect_button if usable else self.again_button
         if self.list.count():
             self.list.setCurrentRow(0)
