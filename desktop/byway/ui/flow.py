@@ -6,7 +6,6 @@ analysis, tor) are imported inside the functions: the GUI thread never pays for 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 from collections.abc import Callable
@@ -18,6 +17,8 @@ from byway.ui.ports import AdviceRequest, Collaborators, Connector, ConnectReque
 from byway.ui.worker import Job
 
 if TYPE_CHECKING:
+    import asyncio
+
     from byway.analyze.analysis import Analysis
     from byway.measure.diagnosis import Progress
     from byway.plan import Plan, Way
@@ -95,6 +96,8 @@ class Batcher:
 
 
 async def diagnose(collaborators: Collaborators, job: Job) -> Analysis:
+    import asyncio
+
     from byway.analyze.addresses import AddressPolicy
     from byway.analyze.analysis import analyze_diagnosis
     from byway.analyze.fingerprints import load_fingerprints
@@ -140,6 +143,8 @@ def remembered_on(prefs: Preferences, network: str) -> Way | None:
 
 async def network_of(collaborators: Collaborators, prefs: Preferences) -> str:
     """The id of the network the computer is on now (``"default"`` when it cannot be told)."""
+    import asyncio
+
     from byway.ui.network_id import DEFAULT_ID, SALT_KEY, new_salt
 
     if collaborators.network_id is None:
@@ -169,6 +174,8 @@ async def gather(
     """Name the network, add the user's own and Moat bridges and the way remembered there, and
     gather the evidence (pre-checks and Moat, in parallel, in seconds). The window starts this as
     soon as a diagnosis ends, so the advice is ready when asked for."""
+    import asyncio
+
     network = await network_of(collaborators, prefs)
     if collaborators.demo is None:
         own = await asyncio.to_thread(prefs.own_bridges)
@@ -183,6 +190,8 @@ async def gather(
 
 
 async def advise(collaborators: Collaborators, gathered: Gathered) -> Advice:
+    import asyncio
+
     advisor = collaborators.advisor
     assert advisor is not None
     plan = await asyncio.to_thread(advisor, gathered.request)
@@ -223,6 +232,8 @@ async def connect(
 ) -> Session:
     """Build the connector (with the saved proxy and the remembered way), connect, and remember
     the way that won for this network."""
+    import asyncio
+
     connector: Connector | None
     if collaborators.connector_for is not None:
         request = await asyncio.to_thread(connect_request, prefs, network)

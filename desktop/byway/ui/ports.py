@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from byway.i18n import translate
 
@@ -146,7 +146,10 @@ async def _never(*_: object) -> Any:
 
 def loading_collaborators() -> Collaborators:
     """The bundle the window holds for the half second before the real one is ready."""
-    return Collaborators(runner=_never, advisor=None, connector=None, loading=True)
+    # No ProbeSettings here: it would load the measurement modules before the first window.
+    return Collaborators(
+        runner=_never, advisor=None, connector=None, loading=True, probe_settings=cast(Any, None)
+    )
 
 
 def not_in_build(what: str, detail: str) -> str:
