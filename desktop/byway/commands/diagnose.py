@@ -14,6 +14,7 @@ from byway.analyze.fingerprints import load_fingerprints
 from byway.analyze.verdict import judge
 from byway.consent import consent_question, is_yes, risk_text
 from byway.i18n import translate
+from byway.lab.client import lab_defaults
 from byway.measure.diagnosis import Progress, ProgressKind, run_diagnosis
 from byway.measure.observations import Diagnosis, Endpoint, Target
 from byway.measure.own_addresses import own_addresses
@@ -64,13 +65,13 @@ def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help=translate("Cli", "print OONI-format measurements, one per line")
     )
-    parser.add_argument("--test-helper", default=DEFAULT_TEST_HELPER, metavar="URL")
+    parser.add_argument("--test-helper", default=None, metavar="URL")
     parser.add_argument(
         "--no-control", action="store_true", help=translate("Cli", "do not ask a test helper")
     )
-    parser.add_argument("--resolver", type=_endpoint, default=DEFAULT_RESOLVER, metavar="IP:PORT")
+    parser.add_argument("--resolver", type=_endpoint, default=None, metavar="IP:PORT")
     parser.add_argument("--no-resolver", action="store_true", help=translate("Cli", "skip the UDP DNS test"))
-    parser.add_argument("--doh", default=DEFAULT_DOH_URL, metavar="URL")
+    parser.add_argument("--doh", default=None, metavar="URL")
     parser.add_argument("--no-doh", action="store_true", help=translate("Cli", "skip DNS-over-HTTPS"))
     parser.add_argument(
         "--no-system-resolver",
@@ -106,11 +107,17 @@ def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from_args(args: argparse.Namespace) -> ProbeSettings:
+    """The probe settings: the command line first, then the lab's services inside the lab, then the
+    public defaults."""
+    lab = lab_defaults()
+    resolver = args.resolver or (lab.resolver if lab else DEFAULT_RESOLVER)
+    doh = args.doh or (lab.doh_url if lab else DEFAULT_DOH_URL)
+    helper = args.test_helper or (lab.test_helper if lab else DEFAULT_TEST_HELPER)
     return ProbeSettings(
         use_system_resolver=not args.no_system_resolver,
-        resolver=None if args.no_resolver else args.resolver,
-        doh_url=None if args.no_doh else args.doh,
-        test_helper=None if args.no_control else args.test_helper,
+        resolver=None if args.no_resolver else resolver,
+        doh_url=None if args.no_doh else doh,
+        test_helper=None if args.no_control else helper,
         dns_timeout_s=min(4.0, args.timeout),
         tcp_timeout_s=args.timeout,
         tls_timeout_s=args.timeout,
@@ -127,7 +134,8 @@ def targets_from_args(args: argparse.Namespace) -> list[Target]:
     if args.targets is not None:
         targets += load_target_file(args.targets)
     if not targets:
-        targets = load_default_targets()
+        lab = lab_defaults()
+        targets = list(lab.targets) if lab else load_default_targets()
     return unique(targets)
 
 
@@ -198,7 +206,11 @@ def run_diagnose(args: argparse.Namespace) -> int:
         return 3
     relays: list[Relay] = []
     if not args.no_tor:
-        relays = list(args.relay) if args.relay else list(directory_authorities())
+        lab = lab_defaults()
+        if args.relay:
+            relays = list(args.relay)
+        else:
+            relays = list(lab.relays) if lab else list(directory_authorities())
     settings = settings_from_args(args)
     try:
         diagnosis = asyncio.run(

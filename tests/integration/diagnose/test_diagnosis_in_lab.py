@@ -189,3 +189,17 @@ def test_a_shutdown_is_called_a_shutdown_not_censorship(scenario, tmp_path):
         scenario, tmp_path, f"http://{BENIGN}/", f"https://{OTHER}/", relays=True, timeout=2.0
     )
     assert '"internet": false' in json.dumps(summary).lower(), summary
+
+
+def test_inside_the_lab_plain_byway_diagnose_uses_the_lab_services(scenario, tmp_path):
+    """A trainer types `byway lab exec -- byway diagnose`: no flags, the lab's own services."""
+    scenario.switch("dns-nxdomain")
+    proc = scenario.byway(
+        "--portable", str(tmp_path / "stick"), "diagnose", "--json", "--accept-risks", timeout_s=180
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    found = {m["input"]: m["test_keys"] for m in lines[:-1]}
+    assert found[f"http://{BLOCKED}/"]["blocking"] == "dns"
+    assert found[f"https://{BENIGN}/"]["accessible"] is True
+    assert lines[-1]["tor"] == "reachable"
