@@ -22,6 +22,7 @@ from byway.advice_inputs import AdviceRequest, gather_advice_inputs
 from byway.advise import advise
 from byway.commands.bridges import open_store
 from byway.i18n import translate
+from byway.lab.client import lab_defaults
 from byway.measure.observations import Endpoint
 from byway.measure.relays import Relay
 from byway.plan import Option, Plan, Way
@@ -107,7 +108,7 @@ def add_connect_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     parser.add_argument("--stall", type=float, default=ConnectTiming().stall_s, metavar="SECONDS")
     parser.add_argument(
         "--moat-url",
-        default=DEFAULT_BASE_URL,
+        default=None,
         metavar="URL",
         help=translate("Cli", "where to ask for this country's circumvention settings"),
     )
@@ -140,11 +141,19 @@ async def advised_plan(args: argparse.Namespace, locations: Locations) -> Plan:
         country=args.country,
         extra_bridges=tuple(args.bridge),
         relays=relays,
-        moat_url=None if args.no_moat else args.moat_url,
+        moat_url=None if args.no_moat else _moat_url(args),
     )
     print(translate("Cli", "Checking which ways out answer from here..."), file=sys.stderr, flush=True)
     inputs, _ = await gather_advice_inputs(request, _saved_secrets(locations))
     return advise(inputs)
+
+
+def _moat_url(args: argparse.Namespace) -> str:
+    """``--moat-url``, else the lab's Moat inside the lab, else the real one."""
+    if args.moat_url:
+        return str(args.moat_url)
+    lab = lab_defaults()
+    return lab.moat_url if lab else DEFAULT_BASE_URL
 
 
 def _saved_secrets(locations: Locations) -> SecretStore | None:

@@ -22,6 +22,7 @@ class LabDefaults:
     resolver: Endpoint
     doh_url: str
     test_helper: str
+    moat_url: str
     relays: tuple[Relay, ...]
     targets: tuple[Target, ...]
 
@@ -40,6 +41,7 @@ def lab_defaults(env: Mapping[str, str] | None = None) -> LabDefaults | None:
         resolver=Endpoint(info.resolver_ip, 53),
         doh_url=info.doh_url,
         test_helper=info.helper_url,
+        moat_url=info.moat_url,
         relays=tuple(Relay(a.nickname, Endpoint(a.ip, a.or_port)) for a in info.authorities),
         targets=targets,
     )
