@@ -18,7 +18,7 @@ from byway.demo.words import shipped_names
 from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
-from byway.ui import flow, palette, translation
+from byway.ui import flow, fonts, palette, translation
 from byway.ui.errors import install_excepthook
 from byway.ui.ports import Collaborators, loading_collaborators
 from byway.ui.preferences import Preferences
@@ -80,6 +80,8 @@ def build(
     app = application()
     loaded = load_settings(locations)
     language = translation.install(app, translation.chosen_language(loaded.settings.language))
+    if fonts.needed_for(language):
+        fonts.load(app)
     palette.apply(app)
     scale = demo_speed() if time_scale is None else time_scale
 
@@ -103,6 +105,7 @@ def build(
             window.welcome.show_message(str(error))
 
         window.after_first_show(lambda: worker.run_blocking(make, window.use, not_built))
+    window.after_first_show(lambda: fonts.load(app))
     window.after_first_show(lambda: worker.run_blocking(flow.warm_up, lambda _: window.warm_pages(), print))
 
     def switch(name: str) -> None:

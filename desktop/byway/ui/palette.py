@@ -124,7 +124,10 @@ def stylesheet(c: Colours) -> str:
         font-weight: 600; }}
     QPushButton {{ padding: 8px 18px; border: 1px solid {c.border}; border-radius: 6px;
         background: {c.surface}; color: {c.text}; }}
-    QPushButton:focus, QCheckBox:focus, QToolButton:focus {{ outline: 2px solid {c.accent}; }}
+    QCheckBox:focus, QRadioButton:focus, QToolButton:focus {{ border: 2px solid {c.accent};
+        border-radius: 4px; padding: 2px; }}
+    QCheckBox, QRadioButton, QToolButton {{ border: 2px solid transparent; padding: 2px; }}
+    QTabBar::tab:focus {{ border: 2px solid {c.accent}; }}
     QPushButton:focus {{ border: 2px solid {c.accent}; }}
     QPushButton[role="primary"] {{ background: {c.accent}; color: {c.on_accent}; border: 2px solid {c.accent};
         font-weight: 600; }}
@@ -143,10 +146,10 @@ def stylesheet(c: Colours) -> str:
     QTabWidget::pane {{ border: 1px solid {c.border}; }}
     QTabBar::tab {{ padding: 8px 14px; color: {c.text}; background: {c.background}; }}
     QTabBar::tab:selected {{ background: {c.surface}; font-weight: 600; }}
-    QStatusBar {{ background: {c.background}; border-top: 1px solid {c.border}; }}
-    QStatusBar QLabel {{ padding: 4px 12px; }}
+    QMenuBar QLabel {{ font-size: 10pt; }}
+    QScrollArea#page-scroll, QWidget#page-body {{ background: transparent; border: none; }}
     QPushButton[role="quiet"] {{ border: none; background: transparent; color: {c.link};
-        padding: 4px 12px; text-decoration: underline; }}
+        padding: 0px 6px; font-size: 10pt; text-decoration: underline; }}
     QPushButton[role="quiet"]:focus {{ border: 2px solid {c.accent}; }}
     """
 

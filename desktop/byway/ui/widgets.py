@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTabBar,
     QTextEdit,
     QVBoxLayout,
@@ -90,6 +92,19 @@ def unnamed_widgets(root: QWidget) -> list[QWidget]:
 RLM = "\u200f"
 
 
+def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
+    """Have screen readers say ``text`` (tests ended, a way is tried, connected, a failure), which
+    a change of a label's text alone does not. Failures interrupt; the rest waits its turn."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    if not text or not QAccessible.isActive():
+        return
+    event = QAccessibleAnnouncementEvent(widget, text)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
+
+
 class Text(QLabel):
     """A label that, in a right-to-left layout, starts every line right to left: a Farsi sentence
     that begins with a Latin word ("DNS: ...", "obfs4 ...") would otherwise be laid out left to right."""
@@ -138,9 +153,23 @@ class Page(QWidget):
         self.title = label("", "title")
         self.title.setAccessibleName("")
         self.outer.addWidget(self.title)
-        self.body = QVBoxLayout()
+        # The body scrolls when a translation needs more room than the window has, instead of
+        # cutting text off or growing the window past the screen.
+        content = QWidget()
+        content.setObjectName("page-body")
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(14)
-        self.outer.addLayout(self.body, 1)
+        self.scroller = QScrollArea()
+        self.scroller.setObjectName("page-scroll")
+        self.scroller.setWidget(content)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.viewport().setAutoFillBackground(False)
+        content.setAutoFillBackground(False)
+        self.outer.addWidget(self.scroller, 1)
         self.action_row = QHBoxLayout()
         self.action_row.setSpacing(12)
         self.action_row.addStretch(1)

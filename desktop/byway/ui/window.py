@@ -10,14 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from byway.demo.words import scenario_title
 from byway.store.errors import SecretStorageChoice
-from byway.ui import flow, translation
+from byway.ui import flow, fonts, translation
 from byway.ui.errors import is_worded, show_crash
 from byway.ui.moat_dialog import MoatDialog
 from byway.ui.pages.advice import AdvicePage
@@ -30,7 +38,7 @@ from byway.ui.pages.welcome import WelcomePage
 from byway.ui.ports import AdviceRequest, Collaborators
 from byway.ui.preferences import Preferences
 from byway.ui.secret_storage import SecretStorage, storage_words
-from byway.ui.widgets import Page, button, label
+from byway.ui.widgets import Page, announce, button, label
 from byway.ui.worker import CoreWorker, Job
 
 if TYPE_CHECKING:
@@ -96,13 +104,20 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Which mode is active, in the menu bar's free corner: it costs the pages no height.
+        corner = QWidget()
+        corner_row = QHBoxLayout(corner)
+        corner_row.setContentsMargins(0, 0, 8, 0)
+        corner_row.setSpacing(4)
         self.mode = label("", "muted", wrap=False)
-        self.statusBar().addPermanentWidget(self.mode, 1)
+        corner_row.addWidget(self.mode)
         self.storage_button = button("", "")
         self.storage_button.setFlat(True)
         self.storage_button.setProperty("role", "quiet")
         self.storage_button.clicked.connect(self.secret_storage.ask)
-        self.statusBar().addPermanentWidget(self.storage_button)
+        corner_row.addWidget(self.storage_button)
+        self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        self.mode_corner = corner  # PySide does not take ownership here: keep it alive
         self.secret_storage.changed.connect(self.show_mode)
         self._build()
         self.stack.currentChanged.connect(self._page_shown)
@@ -335,6 +350,11 @@ class MainWindow(QMainWindow):
         self.state_changed.emit(state)
 
     def _failed(self, error: BaseException, where: Callable[[str], None]) -> None:
+        announce(
+            self,
+            str(error) if is_worded(error) else self.tr("Something unexpected went wrong."),
+            assertive=True,
+        )
         if is_worded(error):
             where(str(error))
         else:
@@ -348,6 +368,7 @@ class MainWindow(QMainWindow):
             job.cancel()
         if self.state == State.TESTING:
             self.welcome.show_message(self.tr("Tests stopped. Nothing more is being sent."))
+            announce(self.welcome, self.welcome.message.text())
             self._set_state(State.IDLE)
             self.show_page(self.welcome)
         elif self.state == State.CONNECTING:
@@ -388,6 +409,9 @@ class MainWindow(QMainWindow):
         self._set_state(State.IDLE)
         self.results.show_analysis(analysis)
         self.show_page(self.results)
+        announce(
+            self.results, self.tr("Tests finished: {headline}").format(headline=self.results.headline.text())
+        )
         self.gather_evidence(analysis)
 
     def _diagnosis_failed(self, mine: object, error: BaseException) -> None:
@@ -499,6 +523,7 @@ class MainWindow(QMainWindow):
         self._set_state(State.CONNECTED)
         self.connected.show_session(session, demo=session.option.source == DEMO_SOURCE)
         self.show_page(self.connected)
+        announce(self.connected, self.connected.way.text())
 
     def _connect_failed(self, mine: object, error: BaseException) -> None:
         if mine is not self.job_token:
@@ -532,6 +557,7 @@ class MainWindow(QMainWindow):
         """Use ``code`` now ("" = the system's): the pages are rebuilt on the LanguageChange event."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
+            fonts.load(app)
             used = translation.install(app, translation.live_language(code))
             self.setProperty("language", used)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QWidget
 
-from byway.ui.widgets import Page, button, label, named
+from byway.ui.widgets import RLM, Page, button, label, named
 from byway.ui.words import way_name
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ class AdvicePage(Page):
         lines = [way_name(option.way)] + [f"  • {reason}" for reason in option.reasons]
         if not option.available:
             lines.append("  " + (option.unavailable_reason or self.tr("not available on this computer")))
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            lines = [RLM + line for line in lines]  # "Snowflake • ..." starts on the right too
         item = QListWidgetItem("\n".join(lines))
         item.setData(Qt.ItemDataRole.UserRole, option)
         flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable

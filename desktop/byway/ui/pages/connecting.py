@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QPlainTextEdit, QProgressBar, QToolButton, QWidget
 
-from byway.ui.widgets import Page, button, label, named
+from byway.ui.widgets import Page, announce, button, label, named
 from byway.ui.words import phase_words, stuck_advice, way_name
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ class ConnectingPage(Page):
         self.back_button.hide()
         self.cancel_button = button(self.tr("&Cancel"), self.tr("Stop connecting and stop Tor"), primary=True)
         self.cancel_button.clicked.connect(self.cancel)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)  # Esc stops, as Cancel does
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.cancel_button.click)
         self.add_action(self.back_button)
         self.add_action(self.cancel_button)
         self.first_focus = self.cancel_button
@@ -87,6 +91,7 @@ class ConnectingPage(Page):
             name = way_name(event.option.way)
             if event.outcome is AttemptOutcome.STARTED:
                 self.way.setText(self.tr("Trying {way}").format(way=name))
+                announce(self, self.way.text())
                 self.bar.setValue(0)
                 self._log(self.tr("Trying {way}").format(way=name))
             else:
@@ -98,6 +103,7 @@ class ConnectingPage(Page):
         """Connecting ended without a connection: say why, and what to do next."""
         self.problem.setText(text + "\n" + stuck_advice(self.bar.value()))
         self.problem.show()
+        announce(self, self.problem.text(), assertive=True)
         self.phase.setText(self.tr("Not connected"))
         self.cancel_button.hide()
         self.back_button.show()

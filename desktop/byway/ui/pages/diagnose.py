@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QProgressBar, QTreeWidget, QTreeWidgetItem, QWidget
 
 from byway.ui.flow import ProgressLine
-from byway.ui.widgets import Page, button, label, named
+from byway.ui.widgets import Page, announce, button, label, named
 
 if TYPE_CHECKING:
     from byway.measure.observations import Target
@@ -46,6 +47,9 @@ class DiagnosePage(Page):
             self.tr("&Cancel"), self.tr("Stop the tests now; nothing more is sent"), primary=True
         )
         self.cancel_button.clicked.connect(self.cancel)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)  # Esc stops, as Cancel does
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.cancel_button.click)
         self.add_action(self.cancel_button)
         self.first_focus = self.cancel_button
         self._rows: dict[str, QTreeWidgetItem] = {}
@@ -53,6 +57,7 @@ class DiagnosePage(Page):
         self._relays_ok = 0
         self._relays_done = 0
         self._relay_row: QTreeWidgetItem | None = None
+        self._quarter = 0
 
     def reset(self, targets: tuple[Target, ...]) -> None:
         self.tree.clear()
@@ -60,6 +65,7 @@ class DiagnosePage(Page):
         self._seen = {}
         self._relays_ok = self._relays_done = 0
         self._relay_row = None
+        self._quarter = 0
         self.bar.setRange(0, 0)
         self.status.setText(self.tr("Getting ready..."))
         self.techniques.setText("")
@@ -85,6 +91,9 @@ class DiagnosePage(Page):
         finally:
             self.tree.setUpdatesEnabled(True)
         last = batch[-1]
+        if last.total and last.done * 4 // last.total > self._quarter:
+            self._quarter = last.done * 4 // last.total
+            announce(self, self.tr("{done} of {total} tested").format(done=last.done, total=last.total))
         if last.total:
             self.bar.setRange(0, last.total)
             self.bar.setValue(last.done)
