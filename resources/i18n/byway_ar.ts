@@ -331,7 +331,7 @@
             <translation type="unfinished">اتصل عبر Tor مجرّبًا الطرق بهذا الترتيب</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+30" />
             <source>not available on this computer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">غير متاح على هذا الحاسوب</translation>
@@ -753,6 +753,12 @@
         </message>
         <message>
             <location line="+6" />
+            <source>check this copy of Byway (window, demo diagnosis, bundled tor and transports) and exit</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">افحص نسخة Byway هذه (النافذة، والتشخيص التجريبي، وtor ووسائل النقل المرفقة) ثم اخرج</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">شغّل تطبيق سطح المكتب على شبكة محاكاة (بلا أي حركة بيانات): iran-2022 أو china-gfw أو russia-2022 أو shutdown أو ملف سيناريو ‎.toml</translation>
@@ -957,7 +963,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+172" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">يمكن الوصول</translation>
@@ -969,7 +975,7 @@
             <translation type="unfinished">لا يوجد سطر جسر meek لاستخدامه في domain fronting</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">المتوقع رمز بلد من حرفين، مثل IR</translation>
@@ -1029,7 +1035,7 @@
             <translation type="unfinished">جارٍ فحص طرق الخروج التي تستجيب من هنا...</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+23" />
             <source>Your saved bridges are not used this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لن تُستخدم جسورك المحفوظة هذه المرة: {why}</translation>
@@ -1089,7 +1095,7 @@
             <translation type="unfinished">انقطع الاتصال.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-136" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">المتوقع IP:PORT، مثلًا 8.8.8.8:53</translation>
@@ -1192,7 +1198,7 @@
             <translation type="unfinished">وافق على الاختبارات دون سؤال (للنصوص البرمجية)</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+48" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لا توجد طرفية لطلب الموافقة: أعد التشغيل مع --accept-risks للموافقة.</translation>
@@ -1240,7 +1246,7 @@
             <translation type="unfinished">محجوب ({how})</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+29" />
             <source>Stopped.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">توقّف.</translation>
@@ -1390,20 +1396,20 @@
     <context>
         <name>ConnectingPage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+24" />
+            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+25" />
             <source>Connecting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ الاتصال</translation>
         </message>
         <message>
             <location line="+3" />
-            <location line="+39" />
+            <location line="+42" />
             <source>Starting Tor</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ تشغيل Tor</translation>
         </message>
         <message>
-            <location line="-37" />
+            <location line="-40" />
             <source>Connection progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">تقدّم الاتصال</translation>
@@ -1417,13 +1423,13 @@
         <message>
             <location line="+6" />
             <location line="+1" />
-            <location line="+23" />
+            <location line="+26" />
             <source>Show log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اعرض السجل</translation>
         </message>
         <message>
-            <location line="-24" />
+            <location line="-27" />
             <source>Show or hide Tor's messages</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اعرض رسائل Tor أو أخفها</translation>
@@ -1465,20 +1471,20 @@
             <translation type="unfinished">أوقف الاتصال وأوقف Tor</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
             <source>Hide log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">أخفِ السجل</translation>
         </message>
         <message>
             <location line="+30" />
-            <location line="+2" />
+            <location line="+3" />
             <source>Trying {way}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ تجربة {way}</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Not connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">غير متصل</translation>
@@ -1758,20 +1764,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>DiagnosePage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+25" />
+            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+26" />
             <source>Testing this network</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ اختبار هذه الشبكة</translation>
         </message>
         <message>
             <location line="+1" />
-            <location line="+38" />
+            <location line="+43" />
             <source>Getting ready...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ التحضير...</translation>
         </message>
         <message>
-            <location line="-34" />
+            <location line="-39" />
             <source>Test progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">تقدّم الاختبار</translation>
@@ -1819,13 +1825,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">أوقف الاختبارات الآن؛ لن يُرسل شيء آخر</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+26" />
             <source>waiting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">في الانتظار</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <location line="+4" />
             <source>{done} of {total} tested</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اختُبر {done} من {total}</translation>
@@ -2440,7 +2447,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+111" />
+            <location filename="../../desktop/byway/ui/window.py" line="+129" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2513,7 +2520,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (عرض تجريبي)</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+31" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">الوضع المحمول</translation>
@@ -2531,25 +2538,37 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">عرض تجريبي</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <source>Something unexpected went wrong.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">حدث خطأ غير متوقع.</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حدث خطأ غير متوقع. يظهر تقرير في نافذة منفصلة.</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+9" />
             <source>Tests stopped. Nothing more is being sent.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">توقفت الاختبارات. لا يُرسل شيء بعد الآن.</translation>
         </message>
         <message>
-            <location line="+82" />
+            <location line="+43" />
+            <source>Tests finished: {headline}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">انتهت الاختبارات: {headline}</translation>
+        </message>
+        <message>
+            <location line="+51" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جارٍ فحص طرق الخروج التي يمكن الوصول إليها من هنا (بضع ثوانٍ)...</translation>
         </message>
         <message>
-            <location line="+100" />
+            <location line="+103" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">طلب الجسور غير متاح في هذا الإصدار.</translation>
@@ -3193,7 +3212,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SecretStorage</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="+43" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="+44" />
             <source>Secrets: system keyring</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">الأسرار: حلقة مفاتيح النظام</translation>
@@ -3217,13 +3236,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">يعمل Byway في الوضع المحمول، لذا لا يُحفظ شيء في حلقة مفاتيح هذا الحاسوب.</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+13" />
             <source>No system keyring answered.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">لم تستجب أي حلقة مفاتيح للنظام.</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+39" />
             <source>Choose where Byway keeps bridges and passwords.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اختر أين يحفظ Byway الجسور وكلمات المرور.</translation>
@@ -3314,7 +3333,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../desktop/byway/ui/preferences.py" line="+50" />
+            <location filename="../../desktop/byway/ui/preferences.py" line="+53" />
             <source>Enter the proxy's host name or address, without spaces.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">أدخل اسم مضيف الوسيط أو عنوانه، بلا مسافات.</translation>
@@ -3393,7 +3412,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>StorageDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="-167" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="-173" />
             <source>Where should Byway keep your secrets?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">أين تريد أن يحفظ Byway أسرارك؟</translation>
@@ -3862,7 +3881,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">ثبّت ناقلًا، أو أضف جسرًا حصلت عليه من شخص تثق به.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/tor/session.py" line="+52" />
+            <location filename="../../desktop/byway/tor/session.py" line="+53" />
             <source>Tor stopped unexpectedly.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">توقف Tor على نحو غير متوقع.</translation>
@@ -4131,7 +4150,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+153" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} غير متاح في هذا الإصدار من Byway ({detail}).</translation>
@@ -4401,7 +4420,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+108" />
+            <location filename="../../desktop/byway/ui/app.py" line="+118" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">وضع العرض التجريبي</translation>

@@ -331,7 +331,7 @@
             <translation type="unfinished">Conectar a través de Tor, probando las vías en este orden</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+30" />
             <source>not available on this computer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">no disponible en este ordenador</translation>
@@ -753,6 +753,12 @@
         </message>
         <message>
             <location line="+6" />
+            <source>check this copy of Byway (window, demo diagnosis, bundled tor and transports) and exit</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">comprobar esta copia de Byway (ventana, diagnóstico de demostración, tor y transportes incluidos) y salir</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ejecutar la aplicación de escritorio con una red simulada (sin ningún tráfico): iran-2022, china-gfw, russia-2022, shutdown, o un archivo .toml de escenario</translation>
@@ -957,7 +963,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+172" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">accesible</translation>
@@ -969,7 +975,7 @@
             <translation type="unfinished">no hay ninguna línea de puente meek con la que hacer fronting</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se esperaba un código de país de dos letras, como IR</translation>
@@ -1029,7 +1035,7 @@
             <translation type="unfinished">Comprobando qué vías de salida responden desde aquí...</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+23" />
             <source>Your saved bridges are not used this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Esta vez no se usan tus puentes guardados: {why}</translation>
@@ -1089,7 +1095,7 @@
             <translation type="unfinished">Desconectado.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-136" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se esperaba IP:PUERTO, por ejemplo 8.8.8.8:53</translation>
@@ -1192,7 +1198,7 @@
             <translation type="unfinished">aceptar las pruebas sin preguntar (para scripts)</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+48" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">No hay terminal para pedir el consentimiento: vuelve a ejecutar con --accept-risks para aceptar.</translation>
@@ -1240,7 +1246,7 @@
             <translation type="unfinished">bloqueado ({how})</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+29" />
             <source>Stopped.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Detenido.</translation>
@@ -1390,20 +1396,20 @@
     <context>
         <name>ConnectingPage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+24" />
+            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+25" />
             <source>Connecting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Conectando</translation>
         </message>
         <message>
             <location line="+3" />
-            <location line="+39" />
+            <location line="+42" />
             <source>Starting Tor</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Iniciando Tor</translation>
         </message>
         <message>
-            <location line="-37" />
+            <location line="-40" />
             <source>Connection progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Progreso de la conexión</translation>
@@ -1417,13 +1423,13 @@
         <message>
             <location line="+6" />
             <location line="+1" />
-            <location line="+23" />
+            <location line="+26" />
             <source>Show log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Mostrar registro</translation>
         </message>
         <message>
-            <location line="-24" />
+            <location line="-27" />
             <source>Show or hide Tor's messages</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Mostrar u ocultar los mensajes de Tor</translation>
@@ -1465,20 +1471,20 @@
             <translation type="unfinished">Dejar de conectar y detener Tor</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
             <source>Hide log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Ocultar registro</translation>
         </message>
         <message>
             <location line="+30" />
-            <location line="+2" />
+            <location line="+3" />
             <source>Trying {way}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Probando {way}</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Not connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">No conectado</translation>
@@ -1758,20 +1764,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>DiagnosePage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+25" />
+            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+26" />
             <source>Testing this network</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Probando esta red</translation>
         </message>
         <message>
             <location line="+1" />
-            <location line="+38" />
+            <location line="+43" />
             <source>Getting ready...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Preparando...</translation>
         </message>
         <message>
-            <location line="-34" />
+            <location line="-39" />
             <source>Test progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Progreso de las pruebas</translation>
@@ -1819,13 +1825,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Detener las pruebas ahora; no se envía nada más</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+26" />
             <source>waiting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">en espera</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <location line="+4" />
             <source>{done} of {total} tested</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{done} de {total} probados</translation>
@@ -2440,7 +2447,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+111" />
+            <location filename="../../desktop/byway/ui/window.py" line="+129" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2513,7 +2520,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (demo)</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+31" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo portátil</translation>
@@ -2531,25 +2538,37 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <source>Something unexpected went wrong.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Algo inesperado salió mal.</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Algo inesperado salió mal. Se muestra un informe en otra ventana.</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+9" />
             <source>Tests stopped. Nothing more is being sent.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Pruebas detenidas. Ya no se envía nada.</translation>
         </message>
         <message>
-            <location line="+82" />
+            <location line="+43" />
+            <source>Tests finished: {headline}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Las pruebas terminaron: {headline}</translation>
+        </message>
+        <message>
+            <location line="+51" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Comprobando qué vías de salida se alcanzan desde aquí (unos segundos)...</translation>
         </message>
         <message>
-            <location line="+100" />
+            <location line="+103" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Pedir puentes no está disponible en esta versión.</translation>
@@ -3193,7 +3212,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SecretStorage</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="+43" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="+44" />
             <source>Secrets: system keyring</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Secretos: llavero del sistema</translation>
@@ -3217,13 +3236,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway funciona en modo portátil, así que no se guarda nada en el llavero de este ordenador.</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+13" />
             <source>No system keyring answered.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Ningún llavero del sistema respondió.</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+39" />
             <source>Choose where Byway keeps bridges and passwords.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Elige dónde guarda Byway los puentes y las contraseñas.</translation>
@@ -3314,7 +3333,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../desktop/byway/ui/preferences.py" line="+50" />
+            <location filename="../../desktop/byway/ui/preferences.py" line="+53" />
             <source>Enter the proxy's host name or address, without spaces.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Escribe el nombre de host o la dirección del proxy, sin espacios.</translation>
@@ -3393,7 +3412,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>StorageDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="-167" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="-173" />
             <source>Where should Byway keep your secrets?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">¿Dónde debe guardar Byway tus secretos?</translation>
@@ -3862,7 +3881,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Instala un transporte, o añade un puente que te haya dado alguien de confianza.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/tor/session.py" line="+52" />
+            <location filename="../../desktop/byway/tor/session.py" line="+53" />
             <source>Tor stopped unexpectedly.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor se detuvo de forma inesperada.</translation>
@@ -4131,7 +4150,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+153" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} no está disponible en esta versión de Byway ({detail}).</translation>
@@ -4401,7 +4420,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+108" />
+            <location filename="../../desktop/byway/ui/app.py" line="+118" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo demo</translation>

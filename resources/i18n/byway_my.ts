@@ -331,7 +331,7 @@
             <translation type="unfinished">ဤအစဉ်အတိုင်း နည်းလမ်းများကို စမ်းပြီး Tor မှတစ်ဆင့် ချိတ်ဆက်ပါ</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+30" />
             <source>not available on this computer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ပျူတာတွင် မရနိုင်ပါ</translation>
@@ -753,6 +753,12 @@
         </message>
         <message>
             <location line="+6" />
+            <source>check this copy of Byway (window, demo diagnosis, bundled tor and transports) and exit</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ဤ Byway မိတ္တူကို စစ်ဆေးပြီး ထွက်ပါ (window၊ demo စစ်ဆေးမှု၊ ပါဝင်လာသော tor နှင့် transport များ)</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">desktop app ကို အတုပြုလုပ်ထားသော ကွန်ရက်ဖြင့် ဖွင့်ပါ (traffic လုံးဝ မရှိ)- iran-2022၊ china-gfw၊ russia-2022၊ shutdown သို့မဟုတ် scenario .toml ဖိုင်</translation>
@@ -957,7 +963,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+172" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ရောက်နိုင်သည်</translation>
@@ -969,7 +975,7 @@
             <translation type="unfinished">fronting လုပ်ရန် meek bridge စာကြောင်း မရှိပါ</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စာလုံးနှစ်လုံးပါ နိုင်ငံကုဒ်ကို မျှော်လင့်သည်၊ ဥပမာ IR</translation>
@@ -1029,7 +1035,7 @@
             <translation type="unfinished">ဤနေရာမှ မည်သည့်ထွက်ပေါက်များ တုံ့ပြန်သည်ကို စစ်ဆေးနေသည်...</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+23" />
             <source>Your saved bridges are not used this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">သင်သိမ်းထားသော bridge များကို ဤတစ်ကြိမ် မသုံးပါ- {why}</translation>
@@ -1089,7 +1095,7 @@
             <translation type="unfinished">ချိတ်ဆက်မှု ဖြတ်ပြီးပါပြီ။</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-136" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT ကို မျှော်လင့်သည်၊ ဥပမာ 8.8.8.8:53</translation>
@@ -1192,7 +1198,7 @@
             <translation type="unfinished">မမေးဘဲ စမ်းသပ်မှုများကို သဘောတူပါ (script များအတွက်)</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+48" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">သဘောတူညီချက် မေးရန် terminal မရှိပါ- သဘောတူရန် --accept-risks ဖြင့် ထပ်ဖွင့်ပါ။</translation>
@@ -1240,7 +1246,7 @@
             <translation type="unfinished">ပိတ်ထားသည် ({how})</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+29" />
             <source>Stopped.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ရပ်လိုက်ပြီ။</translation>
@@ -1390,20 +1396,20 @@
     <context>
         <name>ConnectingPage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+24" />
+            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+25" />
             <source>Connecting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ချိတ်ဆက်နေသည်</translation>
         </message>
         <message>
             <location line="+3" />
-            <location line="+39" />
+            <location line="+42" />
             <source>Starting Tor</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor ကို စတင်နေသည်</translation>
         </message>
         <message>
-            <location line="-37" />
+            <location line="-40" />
             <source>Connection progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ချိတ်ဆက်မှု တိုးတက်မှု</translation>
@@ -1417,13 +1423,13 @@
         <message>
             <location line="+6" />
             <location line="+1" />
-            <location line="+23" />
+            <location line="+26" />
             <source>Show log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">မှတ်တမ်း ပြရန်</translation>
         </message>
         <message>
-            <location line="-24" />
+            <location line="-27" />
             <source>Show or hide Tor's messages</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor ၏ စာများကို ပြ သို့မဟုတ် ဝှက်ပါ</translation>
@@ -1465,20 +1471,20 @@
             <translation type="unfinished">ချိတ်ဆက်ခြင်းကို ရပ်ပြီး Tor ကို ရပ်ပါ</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
             <source>Hide log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">မှတ်တမ်း ဝှက်ရန်</translation>
         </message>
         <message>
             <location line="+30" />
-            <location line="+2" />
+            <location line="+3" />
             <source>Trying {way}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{way} ကို စမ်းနေသည်</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Not connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ချိတ်ဆက်မထားပါ</translation>
@@ -1758,20 +1764,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>DiagnosePage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+25" />
+            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+26" />
             <source>Testing this network</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ရက်ကို စမ်းသပ်နေသည်</translation>
         </message>
         <message>
             <location line="+1" />
-            <location line="+38" />
+            <location line="+43" />
             <source>Getting ready...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ပြင်ဆင်နေသည်...</translation>
         </message>
         <message>
-            <location line="-34" />
+            <location line="-39" />
             <source>Test progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စမ်းသပ်မှု တိုးတက်မှု</translation>
@@ -1819,13 +1825,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">စမ်းသပ်မှုများကို ယခု ရပ်ပါ၊ နောက်ထပ် ဘာမှ မပို့ပါ</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+26" />
             <source>waiting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စောင့်နေသည်</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <location line="+4" />
             <source>{done} of {total} tested</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{total} ခုအနက် {done} ခု စမ်းသပ်ပြီး</translation>
@@ -2440,7 +2447,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+111" />
+            <location filename="../../desktop/byway/ui/window.py" line="+129" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2513,7 +2520,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (demo)</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+31" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">သယ်ဆောင်နိုင်သော မုဒ်</translation>
@@ -2531,25 +2538,37 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <source>Something unexpected went wrong.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">မမျှော်လင့်ထားသော အမှားတစ်ခု ဖြစ်ခဲ့သည်။</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">မမျှော်လင့်ထားသော အမှားတစ်ခု ဖြစ်ခဲ့သည်။ အစီရင်ခံစာကို သီးခြား window တွင် ပြထားသည်။</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+9" />
             <source>Tests stopped. Nothing more is being sent.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စမ်းသပ်မှုများ ရပ်လိုက်ပြီ။ နောက်ထပ် ဘာမှ မပို့တော့ပါ။</translation>
         </message>
         <message>
-            <location line="+82" />
+            <location line="+43" />
+            <source>Tests finished: {headline}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စမ်းသပ်မှုများ ပြီးဆုံးပြီ- {headline}</translation>
+        </message>
+        <message>
+            <location line="+51" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤနေရာမှ မည်သည့်ထွက်ပေါက်များသို့ ရောက်နိုင်သည်ကို စစ်ဆေးနေသည် (စက္ကန့်အနည်းငယ်)...</translation>
         </message>
         <message>
-            <location line="+100" />
+            <location line="+103" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤဗားရှင်းတွင် bridge တောင်းခြင်း မရနိုင်ပါ။</translation>
@@ -3193,7 +3212,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SecretStorage</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="+43" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="+44" />
             <source>Secrets: system keyring</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">လျှို့ဝှက်ချက်များ- စနစ် keyring</translation>
@@ -3217,13 +3236,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway သည် သယ်ဆောင်နိုင်သော မုဒ်ဖြင့် လည်ပတ်နေသဖြင့် ဤကွန်ပျူတာ၏ keyring တွင် ဘာမှ မသိမ်းပါ။</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+13" />
             <source>No system keyring answered.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စနစ် keyring တစ်ခုမှ မတုံ့ပြန်ပါ။</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+39" />
             <source>Choose where Byway keeps bridges and passwords.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway က bridge များနှင့် စကားဝှက်များကို ဘယ်မှာ သိမ်းမည်ကို ရွေးပါ။</translation>
@@ -3314,7 +3333,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../desktop/byway/ui/preferences.py" line="+50" />
+            <location filename="../../desktop/byway/ui/preferences.py" line="+53" />
             <source>Enter the proxy's host name or address, without spaces.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">proxy ၏ host အမည် သို့မဟုတ် လိပ်စာကို space မပါဘဲ ထည့်ပါ။</translation>
@@ -3393,7 +3412,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>StorageDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="-167" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="-173" />
             <source>Where should Byway keep your secrets?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway က သင့်လျှို့ဝှက်ချက်များကို ဘယ်မှာ သိမ်းရမည်နည်း။</translation>
@@ -3862,7 +3881,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">transport တစ်ခုကို ထည့်သွင်းပါ၊ သို့မဟုတ် ယုံကြည်ရသူထံမှ ရထားသော bridge တစ်ခုကို ထည့်ပါ။</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/tor/session.py" line="+52" />
+            <location filename="../../desktop/byway/tor/session.py" line="+53" />
             <source>Tor stopped unexpectedly.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor မမျှော်လင့်ဘဲ ရပ်သွားသည်။</translation>
@@ -4131,7 +4150,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+153" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} သည် ဤ Byway ဗားရှင်းတွင် မရနိုင်ပါ ({detail})။</translation>
@@ -4401,7 +4420,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+108" />
+            <location filename="../../desktop/byway/ui/app.py" line="+118" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Demo မုဒ်</translation>

@@ -331,7 +331,7 @@
             <translation type="unfinished">Подключиться через Tor, пробуя способы в этом порядке</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+30" />
             <source>not available on this computer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">недоступно на этом компьютере</translation>
@@ -753,6 +753,12 @@
         </message>
         <message>
             <location line="+6" />
+            <source>check this copy of Byway (window, demo diagnosis, bundled tor and transports) and exit</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">проверить эту копию Byway (окно, демонстрационную диагностику, встроенный tor и транспорты) и выйти</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">запустить программу на имитации сети (никакого трафика): iran-2022, china-gfw, russia-2022, shutdown или файл сценария .toml</translation>
@@ -764,7 +770,7 @@
             <translation type="unfinished">Нельзя использовать {path} как переносную папку: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+36" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+37" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ожидалось IP:ПОРТ, например 8.8.8.8:53</translation>
@@ -867,7 +873,7 @@
             <translation type="unfinished">согласиться на проверки без вопроса (для скриптов)</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+48" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Нет терминала, чтобы спросить согласие: запустите снова с --accept-risks, чтобы согласиться.</translation>
@@ -1120,7 +1126,7 @@
             <translation type="unfinished">заблокировано ({how})</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+29" />
             <source>Stopped.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Остановлено.</translation>
@@ -1186,7 +1192,7 @@
             <translation type="unfinished">Нельзя использовать этот сертификат и ключ: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ожидался двухбуквенный код страны, например IR</translation>
@@ -1246,7 +1252,7 @@
             <translation type="unfinished">Проверяем, какие способы обхода отвечают отсюда...</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+23" />
             <source>Your saved bridges are not used this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Ваши сохранённые мосты в этот раз не используются: {why}</translation>
@@ -1390,20 +1396,20 @@
     <context>
         <name>ConnectingPage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+24" />
+            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+25" />
             <source>Connecting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Подключение</translation>
         </message>
         <message>
             <location line="+3" />
-            <location line="+39" />
+            <location line="+42" />
             <source>Starting Tor</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Запуск Tor</translation>
         </message>
         <message>
-            <location line="-37" />
+            <location line="-40" />
             <source>Connection progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Ход подключения</translation>
@@ -1417,13 +1423,13 @@
         <message>
             <location line="+6" />
             <location line="+1" />
-            <location line="+23" />
+            <location line="+26" />
             <source>Show log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Показать журнал</translation>
         </message>
         <message>
-            <location line="-24" />
+            <location line="-27" />
             <source>Show or hide Tor's messages</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Показать или скрыть сообщения Tor</translation>
@@ -1465,20 +1471,20 @@
             <translation type="unfinished">Прекратить подключение и остановить Tor</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
             <source>Hide log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Скрыть журнал</translation>
         </message>
         <message>
             <location line="+30" />
-            <location line="+2" />
+            <location line="+3" />
             <source>Trying {way}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Пробуем {way}</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Not connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Не подключено</translation>
@@ -1758,20 +1764,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>DiagnosePage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+25" />
+            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+26" />
             <source>Testing this network</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Проверка этой сети</translation>
         </message>
         <message>
             <location line="+1" />
-            <location line="+38" />
+            <location line="+43" />
             <source>Getting ready...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Подготовка...</translation>
         </message>
         <message>
-            <location line="-34" />
+            <location line="-39" />
             <source>Test progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Ход проверки</translation>
@@ -1819,13 +1825,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Остановить проверку сейчас; больше ничего не отправляется</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+26" />
             <source>waiting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ожидание</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <location line="+4" />
             <source>{done} of {total} tested</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">проверено {done} из {total}</translation>
@@ -2440,7 +2447,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+111" />
+            <location filename="../../desktop/byway/ui/window.py" line="+129" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2513,7 +2520,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (демо)</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+31" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Переносной режим</translation>
@@ -2531,25 +2538,37 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Демо</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <source>Something unexpected went wrong.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Произошла непредвиденная ошибка.</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Произошла непредвиденная ошибка. Отчёт показан в отдельном окне.</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+9" />
             <source>Tests stopped. Nothing more is being sent.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Проверка остановлена. Больше ничего не отправляется.</translation>
         </message>
         <message>
-            <location line="+82" />
+            <location line="+43" />
+            <source>Tests finished: {headline}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Проверки завершены: {headline}</translation>
+        </message>
+        <message>
+            <location line="+51" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Проверяем, какие способы обхода доступны отсюда (несколько секунд)...</translation>
         </message>
         <message>
-            <location line="+100" />
+            <location line="+103" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">В этой сборке нельзя запросить мосты.</translation>
@@ -3193,7 +3212,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SecretStorage</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="+43" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="+44" />
             <source>Secrets: system keyring</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Секреты: системная связка ключей</translation>
@@ -3217,13 +3236,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway работает в переносном режиме, поэтому в связке ключей этого компьютера ничего не хранится.</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+13" />
             <source>No system keyring answered.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Ни одна системная связка ключей не ответила.</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+39" />
             <source>Choose where Byway keeps bridges and passwords.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Выберите, где Byway хранит мосты и пароли.</translation>
@@ -3314,7 +3333,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../desktop/byway/ui/preferences.py" line="+50" />
+            <location filename="../../desktop/byway/ui/preferences.py" line="+53" />
             <source>Enter the proxy's host name or address, without spaces.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Введите имя узла или адрес прокси без пробелов.</translation>
@@ -3393,7 +3412,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>StorageDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="-167" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="-173" />
             <source>Where should Byway keep your secrets?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Где Byway хранить ваши секреты?</translation>
@@ -3862,7 +3881,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Установите транспорт или добавьте мост, полученный от человека, которому вы доверяете.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/tor/session.py" line="+52" />
+            <location filename="../../desktop/byway/tor/session.py" line="+53" />
             <source>Tor stopped unexpectedly.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor неожиданно остановился.</translation>
@@ -4131,7 +4150,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+153" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what}: недоступно в этой сборке Byway ({detail}).</translation>
@@ -4401,7 +4420,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+108" />
+            <location filename="../../desktop/byway/ui/app.py" line="+118" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Демо-режим</translation>

@@ -331,7 +331,7 @@
             <translation type="unfinished">通过 Tor 连接，按此顺序尝试各种方式</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+30" />
             <source>not available on this computer</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这台电脑上不可用</translation>
@@ -753,6 +753,12 @@
         </message>
         <message>
             <location line="+6" />
+            <source>check this copy of Byway (window, demo diagnosis, bundled tor and transports) and exit</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">检查这份 Byway（窗口、演示诊断、自带的 tor 和传输方式），然后退出</translation>
+        </message>
+        <message>
+            <location line="+7" />
             <source>run the desktop app against a simulated network (no traffic at all): iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">在模拟网络上运行桌面应用（完全不产生流量）：iran-2022、china-gfw、russia-2022、shutdown，或一个场景 .toml 文件</translation>
@@ -957,7 +963,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+172" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">可以连通</translation>
@@ -969,7 +975,7 @@
             <translation type="unfinished">没有可用于域前置的 meek 网桥行</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+71" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为两个字母的国家代码，例如 IR</translation>
@@ -1029,7 +1035,7 @@
             <translation type="unfinished">正在检查从这里哪些出路有响应...</translation>
         </message>
         <message>
-            <location line="+15" />
+            <location line="+23" />
             <source>Your saved bridges are not used this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这次不使用你保存的网桥：{why}</translation>
@@ -1089,7 +1095,7 @@
             <translation type="unfinished">已断开连接。</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-136" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为 IP:端口，例如 8.8.8.8:53</translation>
@@ -1192,7 +1198,7 @@
             <translation type="unfinished">无需提示即同意测试（用于脚本）</translation>
         </message>
         <message>
-            <location line="+41" />
+            <location line="+48" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">没有终端可以征求同意：请加上 --accept-risks 重新运行以表示同意。</translation>
@@ -1240,7 +1246,7 @@
             <translation type="unfinished">被封锁（{how}）</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+29" />
             <source>Stopped.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">已停止。</translation>
@@ -1390,20 +1396,20 @@
     <context>
         <name>ConnectingPage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+24" />
+            <location filename="../../desktop/byway/ui/pages/connecting.py" line="+25" />
             <source>Connecting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在连接</translation>
         </message>
         <message>
             <location line="+3" />
-            <location line="+39" />
+            <location line="+42" />
             <source>Starting Tor</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在启动 Tor</translation>
         </message>
         <message>
-            <location line="-37" />
+            <location line="-40" />
             <source>Connection progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">连接进度</translation>
@@ -1417,13 +1423,13 @@
         <message>
             <location line="+6" />
             <location line="+1" />
-            <location line="+23" />
+            <location line="+26" />
             <source>Show log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">显示日志</translation>
         </message>
         <message>
-            <location line="-24" />
+            <location line="-27" />
             <source>Show or hide Tor's messages</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">显示或隐藏 Tor 的消息</translation>
@@ -1465,20 +1471,20 @@
             <translation type="unfinished">停止连接并停止 Tor</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+11" />
             <source>Hide log</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">隐藏日志</translation>
         </message>
         <message>
             <location line="+30" />
-            <location line="+2" />
+            <location line="+3" />
             <source>Trying {way}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在尝试 {way}</translation>
         </message>
         <message>
-            <location line="+10" />
+            <location line="+11" />
             <source>Not connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">未连接</translation>
@@ -1758,20 +1764,20 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>DiagnosePage</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+25" />
+            <location filename="../../desktop/byway/ui/pages/diagnose.py" line="+26" />
             <source>Testing this network</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在测试这个网络</translation>
         </message>
         <message>
             <location line="+1" />
-            <location line="+38" />
+            <location line="+43" />
             <source>Getting ready...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在准备...</translation>
         </message>
         <message>
-            <location line="-34" />
+            <location line="-39" />
             <source>Test progress</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">测试进度</translation>
@@ -1819,13 +1825,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">立即停止测试；不再发送任何内容</translation>
         </message>
         <message>
-            <location line="+21" />
+            <location line="+26" />
             <source>waiting</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">等待中</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <location line="+4" />
             <source>{done} of {total} tested</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">已测试 {done} / {total}</translation>
@@ -2440,7 +2447,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+111" />
+            <location filename="../../desktop/byway/ui/window.py" line="+129" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
@@ -2513,7 +2520,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway（演示）</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+31" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">便携模式</translation>
@@ -2531,25 +2538,37 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">演示</translation>
         </message>
         <message>
-            <location line="+24" />
+            <location line="+23" />
+            <source>Something unexpected went wrong.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">发生了意外错误。</translation>
+        </message>
+        <message>
+            <location line="+6" />
             <source>Something unexpected went wrong. A report is shown in a separate window.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">发生了意外错误。报告显示在另一个窗口中。</translation>
         </message>
         <message>
-            <location line="+8" />
+            <location line="+9" />
             <source>Tests stopped. Nothing more is being sent.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">测试已停止。不再发送任何内容。</translation>
         </message>
         <message>
-            <location line="+82" />
+            <location line="+43" />
+            <source>Tests finished: {headline}</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">测试已完成：{headline}</translation>
+        </message>
+        <message>
+            <location line="+51" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在检查从这里能连到哪些出路（需要几秒钟）...</translation>
         </message>
         <message>
-            <location line="+100" />
+            <location line="+103" />
             <source>Requesting bridges is not available in this build.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">此版本不支持请求网桥。</translation>
@@ -3193,7 +3212,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>SecretStorage</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="+43" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="+44" />
             <source>Secrets: system keyring</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">机密信息：系统密钥环</translation>
@@ -3217,13 +3236,13 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway 正以便携模式运行，所以不会在这台电脑的密钥环中保存任何内容。</translation>
         </message>
         <message>
-            <location line="+14" />
+            <location line="+13" />
             <source>No system keyring answered.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">没有系统密钥环响应。</translation>
         </message>
         <message>
-            <location line="+32" />
+            <location line="+39" />
             <source>Choose where Byway keeps bridges and passwords.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">选择 Byway 在哪里保存网桥和密码。</translation>
@@ -3314,7 +3333,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Settings</name>
         <message>
-            <location filename="../../desktop/byway/ui/preferences.py" line="+50" />
+            <location filename="../../desktop/byway/ui/preferences.py" line="+53" />
             <source>Enter the proxy's host name or address, without spaces.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">请输入代理的主机名或地址，不要有空格。</translation>
@@ -3393,7 +3412,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>StorageDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/secret_storage.py" line="-167" />
+            <location filename="../../desktop/byway/ui/secret_storage.py" line="-173" />
             <source>Where should Byway keep your secrets?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway 应该把你的机密信息保存在哪里？</translation>
@@ -3862,7 +3881,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">请安装一种传输方式，或添加从可信的人那里得到的网桥。</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/tor/session.py" line="+52" />
+            <location filename="../../desktop/byway/tor/session.py" line="+53" />
             <source>Tor stopped unexpectedly.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor 意外停止。</translation>
@@ -4131,7 +4150,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+153" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">此版本的 Byway 中没有 {what}（{detail}）。</translation>
@@ -4401,7 +4420,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+108" />
+            <location filename="../../desktop/byway/ui/app.py" line="+118" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">演示模式</translation>

@@ -36,19 +36,7 @@ DEFAULT = QSize(900, 680)  # MainWindow's resize() in byway/ui/window.py
 
 # Clipping the window still has, by language: "page: Class 'text'". The test fails on any clipping not
 # listed here; when a fix lands, delete its line (a stale line is reported, not failed).
-KNOWN: dict[str, set[str]] = {
-    "ru": {
-        "results: Text 'Tor: заблокирован по адресу: ни один из 8 серверов каталога '",
-    },
-    "es": {
-        "results: Text 'Tor: bloqueado por dirección: ninguna de las 8 autoridades d'",
-    },
-    "my": {
-        "results: Text 'သင့်ကွန်ရက်သည် Tor ကို ပိတ်သည်၊ DNS ကို ဝင်ရောက်ပြင်ဆင်သည်၊ '",
-        "results: Text 'Tor- လိပ်စာဖြင့် ပိတ်ထားသည်- ဝက်ဘ်ဆိုက်များ အလုပ်လုပ်နေစဉ် d'",
-        "window: grew beyond its default size",
-    },
-}
+KNOWN: dict[str, set[str]] = {}
 
 
 def clipped(widget: QWidget) -> str | None:
