@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets as random_tokens
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from byway.store.errors import (
     KeyringProblem,
@@ -19,7 +19,10 @@ from byway.store.errors import (
     SecretStorageChoice,
 )
 from byway.store.locations import Locations
-from byway.store.vault import ScryptParams, VaultSecretStore
+
+if TYPE_CHECKING:
+    # The vault pulls in ``cryptography``: imported only when a vault is actually opened.
+    from byway.store.vault import ScryptParams
 
 KEYRING_SERVICE = "byway"
 _INDEX_ENTRY = "__byway-index__"
@@ -231,5 +234,7 @@ def open_secret_store(
         return MemorySecretStore()
     if passphrase is None:
         raise ValueError("the vault needs a passphrase")
+    from byway.store.vault import ScryptParams, VaultSecretStore
+
     locations.ensure(locations.data_dir)
     return VaultSecretStore.open_or_create(locations.vault_file, passphrase, kdf or ScryptParams())
