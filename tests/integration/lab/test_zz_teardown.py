@@ -34,6 +34,4 @@ def _mentions_lab(cmdline: Path) -> bool:
         text = cmdline.read_bytes().replace(b"\0", b" ")
     except OSError:
         return False
-    return (
-        b"/run/byway-lab/" in text or b"byway.lab.udp_echo" in text or b"byway.lab.moat_server" in text
-    )
+    return b"/run/byway-lab/" in text or b"byway.lab.udp_echo" in text or b"byway.lab.moat_server" in text
