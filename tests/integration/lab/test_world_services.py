@@ -83,8 +83,7 @@ def test_moat_captcha_flow(lab: LabHandle) -> None:
 
 
 def test_test_helper_is_the_uncensored_control(scenario: LabHandle) -> None:
-    if status().helper_problem is not None:
-        pytest.skip(f"the OONI test helper is not running: {status().helper_problem}")
+    assert status().helper_problem is None, f"the lab's test helper is not running: {status().helper_problem}"
     scenario.switch("dns-nxdomain")
     request = {"http_request": "https://blocked.byway.test/", "http_request_headers": {},
                "tcp_connect": [f"{scenario.info.web_ip}:443"], "x_quic_enabled": False}  # fmt: skip
