@@ -24,7 +24,8 @@ from byway.transports.catalog import (
     save_refreshed,
 )
 
-UPSTREAM = Path("/work/shared/data/tor-browser-pt_config.json")
+# The project's shared data sit beside the checkout (../shared), in CI as in a session.
+UPSTREAM = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "tor-browser-pt_config.json"
 FP = "D9A82D2F9C2F65A18407B1D2B764F130847F8B5D"
 CERT = "bjRaMrr1BRiAW8IE9U5z27fQaYgOhX1UCmOpg2pFpoMvo6ZgQMzLsaTzzQNTlm7hNcb+Sg"
 FRESH_OBFS4 = f"obfs4 203.0.113.5:443 {FP} cert={CERT} iat-mode=2"
