@@ -12,6 +12,7 @@ lab test of the whole flow) pass their own.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -344,7 +345,19 @@ def tor_connector_factory(locations: Locations, base: ConnectorOptions | None = 
 
 
 def real_collaborators(locations: Locations) -> Collaborators:
-    """The real world (call it on the worker: it imports the network stack and reads files)."""
+    """The real world (call it on the worker: it imports the network stack and reads files).
+
+    Inside the censorship lab (``byway lab exec``/``lab shell`` set ``BYWAY_LAB=1``) the real world
+    is the lab's: its sites, resolver, control, Moat and private Tor network.
+    """
+    if os.environ.get("BYWAY_LAB") == "1":
+        from byway.lab.info import load_info
+
+        info = load_info()
+        if info is not None:
+            from byway.ui.lab_world import lab_collaborators
+
+            return lab_collaborators(locations, info)
     from byway.measure.diagnosis import run_diagnosis
     from byway.measure.relays import directory_authorities
     from byway.targets import load_default_targets
@@ -352,7 +365,7 @@ def real_collaborators(locations: Locations) -> Collaborators:
     from byway.ui.network_id import current_network_id
 
     def catalog() -> Catalog:
-        return load_best(locations.cache_dir)
+        return load_best(locations.bridge_catalog_dir)  # where `byway bridges refresh` keeps it
 
     advisor, advisor_missing = load_real_advisor(catalog=catalog)
     connector, connector_missing = load_real_connector(lambda cls: cls(locations))
