@@ -8,7 +8,7 @@ from pathlib import Path
 
 from byway.lab import addresses as a
 from byway.lab.tornet import TorNetwork, load
-from byway.lab.torrc import DirAuthority
+from byway.tor.torrc import DirectoryAuthority
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class LabInfo:
     helper_url: str
     moat_url: str
     udp_echo: tuple[str, int]
-    authorities: tuple[DirAuthority, ...]
+    authorities: tuple[DirectoryAuthority, ...]
     relay_ips: tuple[str, ...]
     vanilla_bridge: str
     obfs4_bridges: tuple[str, ...]

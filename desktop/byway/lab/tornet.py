@@ -20,7 +20,8 @@ from byway.lab import addresses as a
 from byway.lab.errors import LabError
 from byway.lab.namespaces import run
 from byway.lab.processes import spawn
-from byway.lab.torrc import DirAuthority, RelaySpec, Role, client_lines, relay_lines
+from byway.lab.torrc import RelaySpec, Role, client_lines, relay_lines
+from byway.tor.torrc import DirectoryAuthority
 
 _PASSPHRASE = b"byway-lab\n"
 
@@ -29,7 +30,7 @@ _PASSPHRASE = b"byway-lab\n"
 class TorNetwork:
     """What a client needs to know about the private network once it is up."""
 
-    authorities: tuple[DirAuthority, ...]
+    authorities: tuple[DirectoryAuthority, ...]
     vanilla_bridge: str
     obfs4_bridges: tuple[str, ...]
 
@@ -64,7 +65,7 @@ def relay_specs() -> tuple[RelaySpec, ...]:
     return tuple(specs)
 
 
-def _make_authority(spec: RelaySpec, datadir: Path) -> DirAuthority:
+def _make_authority(spec: RelaySpec, datadir: Path) -> DirectoryAuthority:
     """Create an authority's v3 keys and relay identity, and return its DirAuthority line."""
     keys = datadir / "keys"
     keys.mkdir(parents=True, exist_ok=True)
@@ -83,7 +84,7 @@ def _make_authority(spec: RelaySpec, datadir: Path) -> DirAuthority:
     if fpr is None:
         raise LabError(translate("Lab", "tor did not report an authority's fingerprint."))
     assert spec.dir_port is not None
-    return DirAuthority(spec.nickname, spec.ip, spec.or_port, spec.dir_port, match.group(1), fpr)
+    return DirectoryAuthority(spec.nickname, spec.ip, spec.or_port, spec.dir_port, match.group(1), fpr)
 
 
 def _fingerprint_from(text: str) -> str | None:
@@ -96,7 +97,7 @@ def _fingerprint_from(text: str) -> str | None:
     return None
 
 
-def launch() -> tuple[DirAuthority, ...]:
+def launch() -> tuple[DirectoryAuthority, ...]:
     """Generate keys and torrcs, start every relay in the world namespace; do not wait."""
     base = tor_dir()
     base.mkdir(parents=True, exist_ok=True)
@@ -137,7 +138,7 @@ def exits_in_consensus() -> int:
     return count
 
 
-def wait_ready(authorities: tuple[DirAuthority, ...], *, timeout_s: float = 120.0) -> TorNetwork:
+def wait_ready(authorities: tuple[DirectoryAuthority, ...], *, timeout_s: float = 120.0) -> TorNetwork:
     """Block until the consensus lists every exit and each bridge has written its identity."""
     deadline = time.monotonic() + timeout_s
     want_exits = len(a.WORLD.exit_ips)
@@ -156,7 +157,7 @@ def wait_ready(authorities: tuple[DirAuthority, ...], *, timeout_s: float = 120.
     )
 
 
-def _bridges(authorities: tuple[DirAuthority, ...]) -> TorNetwork | None:
+def _bridges(authorities: tuple[DirectoryAuthority, ...]) -> TorNetwork | None:
     base = tor_dir()
     try:
         vanilla_fpr = _fingerprint_from((base / "bridge" / "fingerprint").read_text())
@@ -196,5 +197,5 @@ def load() -> TorNetwork | None:
         raw = json.loads((tor_dir() / "network.json").read_text())
     except (OSError, ValueError):
         return None
-    authorities = tuple(DirAuthority(**auth) for auth in raw["authorities"])
+    authorities = tuple(DirectoryAuthority(**auth) for auth in raw["authorities"])
     return TorNetwork(authorities, str(raw["vanilla_bridge"]), tuple(str(x) for x in raw["obfs4_bridges"]))

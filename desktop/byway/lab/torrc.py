@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from byway.tor.torrc import DirectoryAuthority
+
 _NICK = re.compile(r"^[A-Za-z0-9]{1,19}$")
-_FPR = re.compile(r"^[0-9A-F]{40}$")
 
 
 class Role(Enum):
@@ -34,31 +35,6 @@ def _port(value: int) -> int:
     if not 0 < value < 65536:
         raise ValueError(f"bad port {value}")
     return value
-
-
-@dataclass(frozen=True)
-class DirAuthority:
-    """One ``DirAuthority`` line: what every member and client of the network must trust."""
-
-    nickname: str
-    ip: str
-    or_port: int
-    dir_port: int
-    v3ident: str
-    fingerprint: str
-
-    def __post_init__(self) -> None:
-        if not _NICK.match(self.nickname) or not _FPR.match(self.v3ident) or not _FPR.match(self.fingerprint):
-            raise ValueError("bad DirAuthority value")
-        _ip(self.ip)
-        _port(self.or_port)
-        _port(self.dir_port)
-
-    def line(self) -> str:
-        return (
-            f"DirAuthority {self.nickname} orport={self.or_port} no-v2 v3ident={self.v3ident} "
-            f"{self.ip}:{self.dir_port} {self.fingerprint}"
-        )
 
 
 @dataclass(frozen=True)
@@ -83,7 +59,7 @@ class RelaySpec:
             _port(self.obfs4_port)
 
 
-def network_lines(authorities: tuple[DirAuthority, ...]) -> list[str]:
+def network_lines(authorities: tuple[DirectoryAuthority, ...]) -> list[str]:
     """Options every member of the private network shares, clients included."""
     return [
         "TestingTorNetwork 1",
@@ -93,12 +69,12 @@ def network_lines(authorities: tuple[DirAuthority, ...]) -> list[str]:
         "TestingDirAuthVoteHSDir *",
         "V3AuthNIntervalsValid 2",
         "TestingMinExitFlagThreshold 0",
-        *(auth.line() for auth in authorities),
+        *(f"DirAuthority {auth.value()}" for auth in authorities),
     ]
 
 
 def relay_lines(
-    spec: RelaySpec, datadir: Path, authorities: tuple[DirAuthority, ...], resolv_conf: Path
+    spec: RelaySpec, datadir: Path, authorities: tuple[DirectoryAuthority, ...], resolv_conf: Path
 ) -> list[str]:
     """The full torrc of one server-side process."""
     lines = [
@@ -151,7 +127,7 @@ def relay_lines(
 
 def client_lines(
     datadir: Path,
-    authorities: tuple[DirAuthority, ...],
+    authorities: tuple[DirectoryAuthority, ...],
     *,
     socks_port: int | None = None,
     bridges: tuple[str, ...] = (),
