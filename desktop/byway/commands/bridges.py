@@ -14,7 +14,6 @@ import getpass
 import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import TextIO
 
 from byway.i18n import translate
@@ -27,11 +26,6 @@ from byway.transports.catalog import Catalog, load_best, save_refreshed
 from byway.transports.moat_secrets import CUSTOM_KIND, bridge_id, masked, read_bridges, write_bridges
 
 VAULT_PASSPHRASE_VARIABLE = "BYWAY_VAULT_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
-
-
-def catalog_dir(locations: Locations) -> Path:
-    """Where a refreshed built-in catalog is kept (with its date) between runs."""
-    return locations.bridge_catalog_dir
 
 
 def add_bridges_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,7 +101,7 @@ def _catalog_line(catalog: Catalog) -> str:
 
 
 def list_bridges(locations: Locations, out: TextIO, *, show: bool) -> int:
-    catalog = load_best(catalog_dir(locations))
+    catalog = load_best(locations.bridge_catalog_dir)
     print(_catalog_line(catalog), file=out)
     for kind, bridges in catalog.groups:
         print(f"  {kind}: {len(bridges)}", file=out)
@@ -212,7 +206,7 @@ def check_bridges(locations: Locations, out: TextIO, *, reachability: bool, time
     from byway.measure.relays import directory_authorities
     from byway.transports.precheck import run_prechecks
 
-    catalog = load_best(catalog_dir(locations))
+    catalog = load_best(locations.bridge_catalog_dir)
     settings = load_settings(locations).settings
     mine: tuple[Bridge, ...] = ()
     if settings.secrets.custom_bridges is not None:
@@ -246,7 +240,7 @@ def refresh_bridges(
     from byway.transports.moat_answers import MoatError
     from byway.transports.transport_support import discover_transports
 
-    current = load_best(catalog_dir(locations))
+    current = load_best(locations.bridge_catalog_dir)
     client = MoatClient(MoatConfig(moat_url or DEFAULT_BASE_URL))
 
     async def fetch() -> Catalog:
@@ -264,7 +258,7 @@ def refresh_bridges(
     except MoatError as error:
         print(str(error), file=err)
         return 1
-    save_refreshed(catalog, catalog_dir(locations))
+    save_refreshed(catalog, locations.bridge_catalog_dir)
     print(_catalog_line(catalog), file=out)
     for kind, bridges in catalog.groups:
         print(f"  {kind}: {len(bridges)}", file=out)
