@@ -19,7 +19,7 @@ from byway.measure.relays import Relay
 from byway.plan import MoatSuggestion, Way
 from byway.store.locations import Locations
 from byway.store.secrets import SecretStore
-from byway.store.settings import load_settings
+from byway.store.settings import SecretRefs, load_settings
 from byway.transports.bridge_line import Bridge, Transport
 from byway.transports.catalog import Catalog, load_best
 from byway.transports.moat import MoatClient, MoatConfig
@@ -63,10 +63,9 @@ def _private_only(catalog: Catalog) -> Catalog:
     return replace(catalog, groups=tuple(groups))
 
 
-def _custom_bridges(locations: Locations, secrets: SecretStore | None) -> tuple[Bridge, ...]:
+def _custom_bridges(refs: SecretRefs, secrets: SecretStore | None) -> tuple[Bridge, ...]:
     if secrets is None:
         return ()
-    refs = load_settings(locations).settings.secrets
     return read_bridges(secrets, refs.custom_bridges) + read_bridges(secrets, refs.moat_bridges)
 
 
@@ -87,7 +86,8 @@ async def gather_advice_inputs(
     catalog = await asyncio.to_thread(load_best, locations.bridge_catalog_dir)
     if request.relays is not None:
         catalog = _private_only(catalog)
-    custom = tuple(dict.fromkeys(request.extra_bridges + _custom_bridges(locations, secrets)))
+    settings = load_settings(locations).settings
+    custom = tuple(dict.fromkeys(request.extra_bridges + _custom_bridges(settings.secrets, secrets)))
     obfs4 = inventory.for_transport(Transport.OBFS4)
     relays = request.relays if request.relays is not None else tor_network_relays()
 
@@ -114,7 +114,6 @@ async def gather_advice_inputs(
         ),
         moat(),
     )
-    settings = load_settings(locations).settings
     remembered = settings.last_working_transport.get(request.network_id)
     inputs = AdviceInputs(
         summary=request.summary,

@@ -14,7 +14,7 @@ from byway.analyze.fingerprints import load_fingerprints
 from byway.analyze.verdict import judge
 from byway.consent import consent_question, is_yes, risk_text
 from byway.i18n import translate
-from byway.lab.client import lab_defaults
+from byway.lab.client import LabDefaults, lab_defaults
 from byway.measure.diagnosis import Progress, ProgressKind, run_diagnosis
 from byway.measure.observations import Diagnosis, Endpoint, Target
 from byway.measure.own_addresses import own_addresses
@@ -106,10 +106,9 @@ def add_diagnose_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def settings_from_args(args: argparse.Namespace) -> ProbeSettings:
+def settings_from_args(args: argparse.Namespace, lab: LabDefaults | None) -> ProbeSettings:
     """The probe settings: the command line first, then the lab's services inside the lab, then the
     public defaults."""
-    lab = lab_defaults()
     resolver = args.resolver or (lab.resolver if lab else DEFAULT_RESOLVER)
     doh = args.doh or (lab.doh_url if lab else DEFAULT_DOH_URL)
     helper = args.test_helper or (lab.test_helper if lab else DEFAULT_TEST_HELPER)
@@ -129,12 +128,11 @@ def settings_from_args(args: argparse.Namespace) -> ProbeSettings:
     )
 
 
-def targets_from_args(args: argparse.Namespace) -> list[Target]:
+def targets_from_args(args: argparse.Namespace, lab: LabDefaults | None) -> list[Target]:
     targets = [parse_url(url) for url in args.urls]
     if args.targets is not None:
         targets += load_target_file(args.targets)
     if not targets:
-        lab = lab_defaults()
         targets = list(lab.targets) if lab else load_default_targets()
     return unique(targets)
 
@@ -197,8 +195,9 @@ def _policy() -> AddressPolicy:
 
 def run_diagnose(args: argparse.Namespace) -> int:
     locations: Locations = args.locations
+    lab = lab_defaults()  # read once: inside the lab, its services replace the public defaults
     try:
-        targets = targets_from_args(args)
+        targets = targets_from_args(args, lab)
     except TargetError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -206,12 +205,11 @@ def run_diagnose(args: argparse.Namespace) -> int:
         return 3
     relays: list[Relay] = []
     if not args.no_tor:
-        lab = lab_defaults()
         if args.relay:
             relays = list(args.relay)
         else:
             relays = list(lab.relays) if lab else list(directory_authorities())
-    settings = settings_from_args(args)
+    settings = settings_from_args(args, lab)
     try:
         diagnosis = asyncio.run(
             run_diagnosis(targets, settings, relays, lambda p: _print_progress(p, sys.stderr))
