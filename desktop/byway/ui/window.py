@@ -8,7 +8,7 @@ the new language (and right to left where it reads that way) and renders the flo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -21,19 +21,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from byway.demo.words import scenario_title
 from byway.store.errors import SecretStorageChoice
 from byway.ui import flow, fonts, translation
 from byway.ui.errors import is_worded, show_crash
-from byway.ui.moat_dialog import MoatDialog
-from byway.ui.pages.advice import AdvicePage
-from byway.ui.pages.connected import ConnectedPage
-from byway.ui.pages.connecting import ConnectingPage
-from byway.ui.pages.diagnose import DiagnosePage
-from byway.ui.pages.results import ResultsPage
-from byway.ui.pages.settings import SettingsPage
+from byway.ui.page_stack import Factory, PageStack
 from byway.ui.pages.welcome import WelcomePage
 from byway.ui.ports import AdviceRequest, Collaborators
 from byway.ui.preferences import Preferences
@@ -45,10 +38,15 @@ if TYPE_CHECKING:
     from byway.analyze.analysis import Analysis
     from byway.plan import Plan
     from byway.tor.events import Session
+    from byway.ui.pages.advice import AdvicePage
+    from byway.ui.pages.connected import ConnectedPage
+    from byway.ui.pages.connecting import ConnectingPage
+    from byway.ui.pages.diagnose import DiagnosePage
+    from byway.ui.pages.results import ResultsPage
+    from byway.ui.pages.settings import SettingsPage
 
 DEMO_SOURCE = "demo"  # byway.demo.tor.DEMO_SOURCE, without importing the simulation here
 FIRST_PAINT_MS = 30
-PAGES = ("welcome", "diagnose_page", "results", "advice", "connecting", "connected", "settings_page")
 
 
 class State:
@@ -119,6 +117,7 @@ class MainWindow(QMainWindow):
         self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.mode_corner = corner  # PySide does not take ownership here: keep it alive
         self.secret_storage.changed.connect(self.show_mode)
+        self.pages = PageStack(self.stack, self._factories(), self._built)
         self._build()
         self.stack.currentChanged.connect(self._page_shown)
         self.use(collaborators)
@@ -126,18 +125,10 @@ class MainWindow(QMainWindow):
     # -- building (and rebuilding in another language) ----------------------------------------
 
     def _build(self) -> None:
+        """The window's own words and the first page; the other pages are built when needed."""
         self.setWindowTitle(self.tr("Byway"))
         self.setAccessibleName(self.tr("Byway"))
-        self.welcome = WelcomePage()
-        self.diagnose_page = DiagnosePage()
-        self.results = ResultsPage()
-        self.advice = AdvicePage()
-        self.connecting = ConnectingPage()
-        self.connected = ConnectedPage()
-        self.settings_page = SettingsPage(self.prefs, self.run_blocking, self.run_with_secrets)
-        for name in PAGES:
-            self.stack.addWidget(getattr(self, name))
-        self._wire()
+        self.pages.get("welcome")
         self.menuBar().clear()
         self._menus()
         self.storage_button.setText(self.tr("Where secrets are kept..."))
@@ -145,6 +136,120 @@ class MainWindow(QMainWindow):
         self.storage_button.setAccessibleDescription(
             self.tr("Choose between this session only and Byway's encrypted vault")
         )
+
+    def _factories(self) -> dict[str, Factory]:
+        """How to build each page; the modules of the later pages are imported only then."""
+
+        def diagnose() -> DiagnosePage:
+            from byway.ui.pages.diagnose import DiagnosePage
+
+            return DiagnosePage()
+
+        def results() -> ResultsPage:
+            from byway.ui.pages.results import ResultsPage
+
+            return ResultsPage()
+
+        def advice() -> AdvicePage:
+            from byway.ui.pages.advice import AdvicePage
+
+            return AdvicePage()
+
+        def connecting() -> ConnectingPage:
+            from byway.ui.pages.connecting import ConnectingPage
+
+            return ConnectingPage()
+
+        def connected() -> ConnectedPage:
+            from byway.ui.pages.connected import ConnectedPage
+
+            return ConnectedPage()
+
+        def settings() -> SettingsPage:
+            from byway.ui.pages.settings import SettingsPage
+
+            return SettingsPage(self.prefs, self.run_blocking, self.run_with_secrets)
+
+        return {
+            "welcome": WelcomePage,
+            "diagnose_page": diagnose,
+            "results": results,
+            "advice": advice,
+            "connecting": connecting,
+            "connected": connected,
+            "settings_page": settings,
+        }
+
+    @property
+    def welcome(self) -> WelcomePage:
+        return cast("WelcomePage", self.pages.get("welcome"))
+
+    @property
+    def diagnose_page(self) -> DiagnosePage:
+        return cast("DiagnosePage", self.pages.get("diagnose_page"))
+
+    @property
+    def results(self) -> ResultsPage:
+        return cast("ResultsPage", self.pages.get("results"))
+
+    @property
+    def advice(self) -> AdvicePage:
+        return cast("AdvicePage", self.pages.get("advice"))
+
+    @property
+    def connecting(self) -> ConnectingPage:
+        return cast("ConnectingPage", self.pages.get("connecting"))
+
+    @property
+    def connected(self) -> ConnectedPage:
+        return cast("ConnectedPage", self.pages.get("connected"))
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return cast("SettingsPage", self.pages.get("settings_page"))
+
+    def _built(self, name: str, page: Page) -> None:
+        """Wire a page just built, and show in it what the flow already has."""
+        if name == "welcome":
+            welcome = cast("WelcomePage", page)
+            welcome.start.connect(self.start_diagnosis)
+            welcome.skip_test.connect(lambda: self.ask_advice(None))
+            welcome.set_consented(self.prefs.settings.consent is not None)
+            welcome.set_loading(self.collaborators.loading)
+        elif name == "diagnose_page":
+            diagnose = cast("DiagnosePage", page)
+            diagnose.cancel.connect(self.cancel_job)
+            if self.state == State.TESTING:
+                diagnose.reset(self.collaborators.targets)
+        elif name == "results":
+            results = cast("ResultsPage", page)
+            results.advise.connect(lambda: self.ask_advice(self.analysis))
+            results.again.connect(self.start_diagnosis)
+            if self.analysis is not None:
+                results.show_analysis(self.analysis)
+        elif name == "advice":
+            advice = cast("AdvicePage", page)
+            advice.again.connect(self.start_diagnosis)
+            advice.connect_plan.connect(self.start_connect)
+            if self.plan is not None:
+                self.show_plan(self.plan)
+        elif name == "connecting":
+            connecting = cast("ConnectingPage", page)
+            connecting.cancel.connect(self.cancel_job)
+            connecting.back.connect(lambda: self.show_page(self.advice))
+        elif name == "connected":
+            connected = cast("ConnectedPage", page)
+            connected.disconnect_requested.connect(self.disconnect_session)
+            if self.session is not None:
+                connected.show_session(self.session, demo=self.session.option.source == DEMO_SOURCE)
+        elif name == "settings_page":
+            settings = cast("SettingsPage", page)
+            settings.done.connect(self._close_settings)
+            settings.general.forgotten.connect(lambda: self.welcome.set_consented(False))
+            settings.general.language_chosen.connect(self.change_language)
+            settings.general.storage_requested.connect(self.secret_storage.ask)
+            settings.bridges.moat_requested.connect(self.request_moat)
+            settings.general.show_storage(self.secret_storage.reason)
 
     def after_first_show(self, then: Callable[[], object]) -> None:
         """Run ``then`` just after the window first appears (at once if it already has): work on
@@ -169,35 +274,29 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        """Every page again in the current language; the flow's values rendered again."""
+        """The pages again in the current language (each rebuilt when next needed, showing the
+        flow's values); the plan's reasons asked again in the new words."""
         self._retranslate_pending = False
         self.language = translation.current_language()
-        current = next((n for n in PAGES if getattr(self, n, None) is self.stack.currentWidget()), "welcome")
-        tab = self.settings_page.tabs.currentIndex()
+        current = self.pages.current_name("welcome")
+        settings = self.pages.built("settings_page")
+        tab = cast("SettingsPage", settings).tabs.currentIndex() if settings is not None else 0
         self.stack.blockSignals(True)
-        for name in PAGES:
-            page = getattr(self, name)
-            self.stack.removeWidget(page)
-            page.deleteLater()
+        self.pages.discard()
         self._build()
         self.stack.blockSignals(False)
         self._render_banner()
-        self.welcome.set_consented(self.prefs.settings.consent is not None)
-        self.welcome.set_loading(self.collaborators.loading)
-        if self.analysis is not None:
-            self.results.show_analysis(self.analysis)
         if self.advice_made is not None:
             self._readvise(self.advice_made)
-        if self.session is not None:
-            self.connected.show_session(self.session, demo=self.session.option.source == DEMO_SOURCE)
-        if self.state == State.TESTING:
-            self.diagnose_page.reset(self.collaborators.targets)
-        self.settings_page.load()
-        self.settings_page.tabs.setCurrentIndex(tab)
+        if current == "settings_page":
+            self.settings_page.load()
+            self.settings_page.tabs.setCurrentIndex(tab)
         self.show_mode()
-        self.show_page(getattr(self, current))
+        self.show_page(self.pages.get(current))
         if current == "settings_page":
             self.settings_page.general.language.setFocus()
+        if self.warmed:
+            self.pages.warm(lambda: None)
         self.retranslated.emit()
 
     def _readvise(self, made: flow.Advice) -> None:
@@ -232,23 +331,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Like :meth:`run_blocking`, once it is settled where secrets are kept (asking if needed)."""
         self.secret_storage.ensure(lambda: self.run_blocking(function, done, failed))
-
-    def _wire(self) -> None:
-        self.welcome.start.connect(self.start_diagnosis)
-        self.welcome.skip_test.connect(lambda: self.ask_advice(None))
-        self.diagnose_page.cancel.connect(self.cancel_job)
-        self.results.advise.connect(lambda: self.ask_advice(self.analysis))
-        self.results.again.connect(self.start_diagnosis)
-        self.advice.again.connect(self.start_diagnosis)
-        self.advice.connect_plan.connect(self.start_connect)
-        self.connecting.cancel.connect(self.cancel_job)
-        self.connecting.back.connect(lambda: self.show_page(self.advice))
-        self.connected.disconnect_requested.connect(self.disconnect_session)
-        self.settings_page.done.connect(self._close_settings)
-        self.settings_page.general.forgotten.connect(lambda: self.welcome.set_consented(False))
-        self.settings_page.general.language_chosen.connect(self.change_language)
-        self.settings_page.general.storage_requested.connect(self.secret_storage.ask)
-        self.settings_page.bridges.moat_requested.connect(self.request_moat)
 
     def _menus(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Byway"))
@@ -301,29 +383,13 @@ class MainWindow(QMainWindow):
         self.note_action.setVisible(scenario is not None)
 
     def warm_pages(self) -> None:
-        """Polish and lay out the pages not yet shown, one per event-loop turn, while idle: their
-        first showing then costs no style or layout work in the middle of the flow."""
-        pending = list(PAGES)
+        """Build and lay out the pages not yet shown, one per idle event-loop turn (see
+        :meth:`PageStack.warm`); ``warmed`` says when they all are."""
 
-        def next_page() -> None:
-            if not isValid(self):
-                return
-            if not pending:
-                self.warmed = True
-                return
-            page = getattr(self, pending.pop())
-            if not isValid(page):
-                return
-            page.ensurePolished()
-            for child in page.findChildren(QWidget):
-                child.ensurePolished()
-            layout = page.layout()
-            if layout is not None:
-                page.resize(self.stack.size())
-                layout.activate()
-            QTimer.singleShot(0, next_page)
+        def done() -> None:
+            self.warmed = True
 
-        QTimer.singleShot(0, next_page)
+        self.pages.warm(done)
 
     def show_mode(self) -> None:
         """Which mode is active: portable or installed, demo, and where secrets are kept."""
@@ -334,7 +400,9 @@ class MainWindow(QMainWindow):
         self.mode.setText(" · ".join(parts))
         self.mode.setAccessibleName(self.mode.text())
         self.storage_button.setVisible(self.prefs.secrets.kind is not SecretStorageChoice.KEYRING)
-        self.settings_page.general.show_storage(self.secret_storage.reason)
+        settings = self.pages.built("settings_page")
+        if settings is not None:
+            cast("SettingsPage", settings).general.show_storage(self.secret_storage.reason)
 
     def show_page(self, page: Page) -> None:
         self.stack.setCurrentWidget(page)
@@ -577,6 +645,8 @@ class MainWindow(QMainWindow):
         ) -> None:
             self.worker.start_job(lambda _: make(), succeeded=done, failed=failed)
 
+        from byway.ui.moat_dialog import MoatDialog
+
         dialog = MoatDialog(
             start,
             lambda: flow.fetch_captcha(collaborators, prefs.secrets),
@@ -598,17 +668,13 @@ class MainWindow(QMainWindow):
         )
 
     def open_settings(self) -> None:
-        self._before_settings = next(
-            (n for n in PAGES if getattr(self, n) is self.stack.currentWidget()), "welcome"
-        )
+        self._before_settings = self.pages.current_name("welcome")
         self.settings_page.load()
         self.show_page(self.settings_page)
 
     def _close_settings(self) -> None:
-        previous = getattr(self, str(getattr(self, "_before_settings", "welcome")), self.welcome)
-        self.show_page(
-            previous if isinstance(previous, Page) and previous is not self.settings_page else self.welcome
-        )
+        previous = str(getattr(self, "_before_settings", "welcome"))
+        self.show_page(self.pages.get(previous if previous != "settings_page" else "welcome"))
 
     def show_presenter_note(self) -> None:
         scenario = self.collaborators.demo
