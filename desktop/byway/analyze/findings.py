@@ -18,6 +18,7 @@ from byway.analyze.verdict import DnsConsistency, Verdict, dns_consistency, judg
 from byway.measure.observations import (
     DnsEngine,
     DnsQuery,
+    DnsReply,
     Endpoint,
     Failure,
     Observation,
@@ -146,14 +147,22 @@ def _family(address: str) -> int:
 def _racing_reply(query: DnsQuery) -> tuple[str, ...] | None:
     """The addresses of a later reply that contradicts the first: an injector won the race.
 
-    Only a contradiction counts. A later reply with no address, or with addresses of a family the
-    first reply did not answer (an AAAA answer after an A answer), is ordinary traffic; a later reply
-    with addresses after a first "no such name" is the genuine resolver arriving too late.
+    Replies are compared with the first reply to the same question (A with A, AAAA with AAAA):
+    the two questions are asked at once and their answers arrive in either order. Only a
+    contradiction counts. A later reply with no address, or with addresses of a family the first
+    reply did not answer, is ordinary traffic; a later reply with addresses after a first "no such
+    name" is the genuine resolver arriving too late.
     """
-    if not query.replies:
-        return None
-    first = query.replies[0]
-    for later in query.replies[1:]:
+    for kind in dict.fromkeys(reply.query_type for reply in query.replies):
+        replies = [reply for reply in query.replies if reply.query_type == kind]
+        late = _contradiction(replies[0], replies[1:])
+        if late is not None:
+            return late
+    return None
+
+
+def _contradiction(first: DnsReply, later_replies: Iterable[DnsReply]) -> tuple[str, ...] | None:
+    for later in later_replies:
         if not later.addresses:
             continue
         if not first.addresses:

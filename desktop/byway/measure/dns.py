@@ -56,10 +56,11 @@ async def resolve_system(hostname: str, *, timeout_s: float) -> DnsQuery:
 
 def _reply_from_wire(wire: bytes, query: dns.message.Message, elapsed_s: float) -> DnsReply | None:
     """Decode one datagram; ``None`` when it does not answer our query (wrong id or question)."""
+    kind = dns.rdatatype.to_text(query.question[0].rdtype)
     try:
         message = dns.message.from_wire(wire)
     except (dns.exception.DNSException, ValueError):
-        return DnsReply((), "MALFORMED", elapsed_s)
+        return DnsReply((), "MALFORMED", elapsed_s, kind)
     if not query.is_response(message):
         return None
     addresses = [
@@ -68,7 +69,7 @@ def _reply_from_wire(wire: bytes, query: dns.message.Message, elapsed_s: float) 
         if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)
         for rdata in rrset
     ]
-    return DnsReply(_unique(addresses), dns.rcode.to_text(message.rcode()), elapsed_s)
+    return DnsReply(_unique(addresses), dns.rcode.to_text(message.rcode()), elapsed_s, kind)
 
 
 class _Collector(asyncio.DatagramProtocol):

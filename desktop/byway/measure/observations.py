@@ -97,6 +97,7 @@ class DnsReply:
     addresses: tuple[str, ...]
     rcode: str  # "NOERROR", "NXDOMAIN", "SERVFAIL", ... or "MALFORMED"
     arrived_after_s: float
+    query_type: str = "A"  # the question it answers: replies race only against their own kind
 
 
 @dataclass(frozen=True)

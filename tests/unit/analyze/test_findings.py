@@ -11,7 +11,7 @@ from byway.analyze.addresses import AddressPolicy
 from byway.analyze.findings import Finding, Layer, Sign, Technique, find
 from byway.analyze.fingerprints import FingerprintDatabase, load_fingerprints
 from byway.analyze.words import describe
-from byway.measure.observations import DnsEngine, Observation, SniRole, TargetKind
+from byway.measure.observations import DnsEngine, DnsReply, Observation, SniRole, TargetKind
 
 RESOURCES = Path(__file__).resolve().parents[3] / "resources" / "fingerprints"
 
@@ -107,6 +107,31 @@ def test_racing_reply() -> None:
     assert finding.evidence.sign is Sign.RACING_REPLY
     assert finding.evidence.late_addresses == (ex.REAL_IP,)
     assert finding.evidence.resolver == "8.8.8.8:53"
+
+
+def test_racing_reply_is_found_whichever_question_is_answered_first() -> None:
+    # A and AAAA are asked at once: an empty AAAA answer arriving before the forged A answer must
+    # not hide the race between the forged and the genuine A answers (seen on a loaded machine).
+    observation = ex.dns_racing_reply()
+    racing = observation.queries[1]
+    empty_aaaa = DnsReply((), "NOERROR", 0.001, "AAAA")
+    replies = (empty_aaaa, *(replace(r, query_type="A") for r in racing.replies))
+    query = replace(racing, replies=replies)
+    finding = only(
+        find(replace(observation, queries=(observation.queries[0], query))), Technique.DNS_INJECTION
+    )
+    assert finding.evidence.sign is Sign.RACING_REPLY
+    assert finding.evidence.late_addresses == (ex.REAL_IP,)
+
+
+def test_an_aaaa_answer_after_an_a_answer_is_not_a_race() -> None:
+    observation = ex.dns_racing_reply()
+    racing = observation.queries[1]
+    a = DnsReply((ex.REAL_IP,), "NOERROR", 0.01, "A")
+    aaaa = DnsReply(("2606:4700::6810:84e5",), "NOERROR", 0.02, "AAAA")
+    query = replace(racing, addresses=(ex.REAL_IP, "2606:4700::6810:84e5"), replies=(a, aaaa))
+    found = find(replace(observation, queries=(observation.queries[0], query)))
+    assert Sign.RACING_REPLY not in {f.evidence.sign for f in found}
 
 
 def test_identical_duplicate_reply_is_not_injection() -> None:
