@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import logging.handlers
 import re
 from pathlib import Path
 
@@ -90,12 +89,12 @@ class ScrubbingFormatter(logging.Formatter):
         return scrub(super().format(record))
 
 
-class _BywayFileHandler(logging.handlers.RotatingFileHandler):
-    """Marks the handler this module installed, so it can be found and removed again."""
+BYWAY_HANDLER = "byway-file-log"
+"""The name of the handler this module installs, so it can be found and removed again."""
 
 
 def _installed(logger: logging.Logger) -> list[logging.Handler]:
-    return [h for h in logger.handlers if isinstance(h, _BywayFileHandler)]
+    return [h for h in logger.handlers if h.get_name() == BYWAY_HANDLER]
 
 
 def configure_logging(locations: Locations, enabled: bool) -> Path | None:
@@ -110,12 +109,15 @@ def configure_logging(locations: Locations, enabled: bool) -> Path | None:
         handler.close()
     if not enabled:
         return None
+    from logging.handlers import RotatingFileHandler  # only when the log is on: most runs never need it
+
     path = locations.ensure(locations.log_dir) / LOG_FILE_NAME
     try:
-        handler = _BywayFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
         path.chmod(0o600)
     except OSError as error:
         raise StorageUnavailable(path, describe_os_error(error)) from error
+    handler.set_name(BYWAY_HANDLER)
     handler.addFilter(ScrubFilter())
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

@@ -10,7 +10,6 @@ plaintext store: if the keyring is missing or is a plaintext file backend, Byway
 from __future__ import annotations
 
 import json
-import secrets as random_tokens
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from byway.store.errors import (
@@ -30,6 +29,8 @@ _INDEX_ENTRY = "__byway-index__"
 
 def new_secret_id(kind: str) -> str:
     """A fresh opaque id such as ``custom-bridges/Xy3...``; ``kind`` is a short lowercase word."""
+    import secrets as random_tokens  # hashlib and hmac: only when a secret is first stored
+
     return f"{kind}/{random_tokens.token_urlsafe(12)}"
 
 

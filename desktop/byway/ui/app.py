@@ -11,20 +11,23 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from byway.demo.words import shipped_names
 from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
 from byway.ui import flow, fonts, palette, translation
-from byway.ui.errors import install_excepthook
+from byway.ui.icons import icon
 from byway.ui.ports import Collaborators, loading_collaborators
 from byway.ui.preferences import Preferences
-from byway.ui.tray import Tray, icon
 from byway.ui.window import MainWindow
 from byway.ui.worker import CoreWorker
+
+if TYPE_CHECKING:
+    from byway.ui.tray import Tray
 
 DEMO_SPEED_VARIABLE = "BYWAY_DEMO_SPEED"
 """A factor for every simulated delay (``0.2`` runs a demo five times faster)."""
@@ -35,7 +38,7 @@ class Running:
     app: QApplication
     window: MainWindow
     worker: CoreWorker
-    tray: Tray | None
+    tray: Tray | None = None  # once the window has appeared, where the desktop has a tray
 
 
 GIL_SWITCH_S = 0.001
@@ -109,6 +112,8 @@ def build(
     window.after_first_show(lambda: worker.run_blocking(flow.warm_up, lambda _: window.warm_pages(), print))
 
     def switch(name: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from byway.demo.scenario import ScenarioError
         from byway.ui.ports import demo_collaborators
 
@@ -118,9 +123,16 @@ def build(
             QMessageBox.warning(window, window.tr("Demo mode"), str(error))
 
     window.demo_requested.connect(switch)
-    tray = Tray(window) if Tray.isSystemTrayAvailable() else None
-    if tray is not None:
-        tray.show()
+    running = Running(app, window, worker)
+
+    def add_tray() -> None:
+        from byway.ui.tray import Tray
+
+        if Tray.isSystemTrayAvailable():
+            running.tray = Tray(window)
+            running.tray.show()
+
+    window.after_first_show(add_tray)
     for warning in loaded.warnings:
         window.welcome.show_message(warning.message)
     if secrets is None:  # the keyring, or the plain choice (session only / vault)
@@ -128,7 +140,7 @@ def build(
     else:
         window.secret_storage.settled = True
     app.aboutToQuit.connect(worker.stop)
-    return Running(app, window, worker, tray)
+    return running
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -144,6 +156,8 @@ def run_app(args: argparse.Namespace) -> int:
             print(str(error), file=sys.stderr)
             return 2
     running = build(args.locations, demo=demo, background=True)
+    from byway.ui.errors import install_excepthook
+
     install_excepthook(running.window)
     running.window.show()
     return leave(running, int(app.exec()))

@@ -12,7 +12,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from byway import __version__
-from byway.store.logs import scrub
 from byway.ui.widgets import named
 
 
@@ -22,6 +21,8 @@ def is_worded(error: BaseException) -> bool:
 
 
 def report_text(error: BaseException) -> str:
+    from byway.store.logs import scrub
+
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     return scrub(f"Byway {__version__}, Python {sys.version.split()[0]}\n" + "".join(lines))
 

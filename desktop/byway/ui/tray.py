@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from byway.resources import resources_dir
+from byway.ui.icons import icon
 from byway.ui.window import MainWindow, State
-
-
-def icon(name: str) -> QIcon:
-    return QIcon(str(resources_dir() / "icons" / f"{name}.svg"))
 
 
 class Tray(QSystemTrayIcon):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 from byway.demo.words import scenario_title
 from byway.store.errors import SecretStorageChoice
 from byway.ui import flow, fonts, translation
-from byway.ui.errors import is_worded, show_crash
 from byway.ui.page_stack import Factory, PageStack
 from byway.ui.pages.welcome import WelcomePage
 from byway.ui.ports import AdviceRequest, Collaborators
@@ -418,6 +416,8 @@ class MainWindow(QMainWindow):
         self.state_changed.emit(state)
 
     def _failed(self, error: BaseException, where: Callable[[str], None]) -> None:
+        from byway.ui.errors import is_worded, show_crash
+
         announce(
             self,
             str(error) if is_worded(error) else self.tr("Something unexpected went wrong."),
@@ -681,6 +681,8 @@ class MainWindow(QMainWindow):
         if scenario is None:
             return
         title = scenario_title(scenario.key, scenario.name)
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Information, title, scenario.description, parent=self)
         box.setInformativeText(scenario.presenter_note)
         box.show()
