@@ -390,13 +390,19 @@ def demo_collaborators(scenario_name: str, time_scale: float = 1.0) -> Collabora
     else the demo's stand-in. Raises :class:`byway.demo.ScenarioError` with words."""
     from byway.demo import load_scenario
     from byway.demo.advisor import stand_in_plan
+    from byway.demo.evidence import SimulatedEvidence
     from byway.demo.network import SimulatedDiagnosis, scenario_targets
     from byway.demo.tor import SimulatedConnector
+    from byway.transports.bridge_line import Transport
     from byway.transports.catalog import load_shipped
 
     scenario = load_scenario(scenario_name)
     advisor: Advisor | None
     advisor, _ = load_real_advisor(simulated_transports=True)
+    evidence: Evidence | None = None
+    if advisor is not None:  # the stand-in advisor does not weigh pre-checks
+        sample = load_shipped().bridges_for(Transport.OBFS4)[: RealEvidence.OBFS4_SAMPLE]
+        evidence = SimulatedEvidence(scenario, sample, time_scale)
     if advisor is None:
 
         def stand_in(request: AdviceRequest, /) -> Plan:
@@ -409,5 +415,6 @@ def demo_collaborators(scenario_name: str, time_scale: float = 1.0) -> Collabora
         connector=SimulatedConnector(scenario, time_scale),
         targets=scenario_targets(scenario),
         demo=scenario,
+        evidence=evidence,
         moat_missing=translate("Ui", "Demo mode: no request is sent, so Moat is not asked for bridges."),
     )
