@@ -148,7 +148,8 @@ def _judge_direct(inputs: AdviceInputs, moat_wants_bridges: bool) -> _Judged:
         )
         return _Judged(2, (), (text,))
     tor = inputs.summary.tor if inputs.summary is not None else TorReachability.NOT_TESTED
-    if tor is TorReachability.BLOCKED_BY_PROTOCOL:
+    handshake_only = bool(direct) and all((c.failure or "").startswith("tls_") for c in direct)
+    if tor is TorReachability.BLOCKED_BY_PROTOCOL or handshake_only:
         return _Judged(
             -2,
             (),
@@ -215,7 +216,12 @@ def _judge_bridges(inputs: AdviceInputs, candidate: _Candidate) -> _Judged:
                 name=name
             )
         return _Judged(-2, ordered, (text,))
-    return _Judged(_prior(inputs, candidate), ordered, _prior_reasons(inputs, candidate))
+    reasons = _prior_reasons(inputs, candidate)
+    if failed and candidate.way is Way.OBFS4 and obfs4_dpi_suspected(inputs):
+        # The bridges tried failed their handshakes; the others were not tried: say what was seen.
+        seen = translate("Advice", "obfs4 bridges can be reached, but their handshakes were reset or stalled")
+        reasons = (seen, *reasons)
+    return _Judged(_prior(inputs, candidate), ordered, reasons)
 
 
 def _prior(inputs: AdviceInputs, candidate: _Candidate) -> int:
