@@ -139,6 +139,25 @@ def test_obfs4_handshakes_reset_while_tcp_connects_means_dpi_and_web_like_transp
     assert order.index(Way.MEEK) < order.index(Way.OBFS4)
 
 
+def test_stalled_handshakes_of_some_bridges_are_named_though_others_were_not_tried() -> None:
+    moat = (MoatSuggestion(Way.OBFS4, (B1, B2, B3), "bridgedb"),)
+    checks = (shake(B1, False, 6.0, "generic_timeout_error"), tcp(B1, True))  # B2, B3 untried
+    inputs = AdviceInputs(checks=checks, availability=available(), catalog=CATALOG, moat=moat)
+    option = next(o for o in advise(inputs).options if o.source == "moat")
+    assert option.reasons[0] == "obfs4 bridges can be reached, but their handshakes were reset or stalled"
+    assert option.bridges[-1] == B1
+
+
+def test_a_plain_tor_check_failing_only_at_tls_means_the_handshake_is_blocked() -> None:
+    reset = ReachabilityCheck(Way.DIRECT, None, False, "tcp+tls", 0.3, "tls_connection_reset")
+    inputs = AdviceInputs(checks=(reset,), availability=available(), catalog=CATALOG)
+    option = next(o for o in advise(inputs).options if o.way is Way.DIRECT)
+    assert option.reasons == ("Tor's own handshake is blocked here (connections open, then stall)",)
+    timeout = AdviceInputs(checks=(direct(False),), availability=available(), catalog=CATALOG)
+    option = next(o for o in advise(timeout).options if o.way is Way.DIRECT)
+    assert option.reasons == ("the Tor relays are blocked by address",)
+
+
 def test_custom_bridges_that_pass_come_first() -> None:
     mine = vanilla(7)
     inputs = AdviceInputs(
