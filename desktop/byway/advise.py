@@ -216,12 +216,12 @@ def _judge_bridges(inputs: AdviceInputs, candidate: _Candidate) -> _Judged:
                 name=name
             )
         return _Judged(-2, ordered, (text,))
-    reasons = _prior_reasons(inputs, candidate)
+    prior = _prior_reasons(inputs, candidate)
     if failed and candidate.way is Way.OBFS4 and obfs4_dpi_suspected(inputs):
         # The bridges tried failed their handshakes; the others were not tried: say what was seen.
         seen = translate("Advice", "obfs4 bridges can be reached, but their handshakes were reset or stalled")
-        reasons = (seen, *reasons)
-    return _Judged(_prior(inputs, candidate), ordered, reasons)
+        prior = (seen, *prior)
+    return _Judged(_prior(inputs, candidate), ordered, prior)
 
 
 def _prior(inputs: AdviceInputs, candidate: _Candidate) -> int:
