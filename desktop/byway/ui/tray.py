@@ -6,7 +6,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from byway.ui.icons import icon
-from byway.ui.window import MainWindow, State
+from byway.ui.state import State
+from byway.ui.window import MainWindow
 
 
 class Tray(QSystemTrayIcon):

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 from byway.demo.words import scenario_title
 from byway.store.errors import SecretStorageChoice
 from byway.ui import flow, fonts, translation
-from byway.ui.page_stack import Factory, PageStack
+from byway.ui.evidence import EvidenceGatherer
+from byway.ui.page_stack import PageStack
+from byway.ui.page_wiring import page_factories, wire_page
 from byway.ui.pages.welcome import WelcomePage
-from byway.ui.ports import AdviceRequest, Collaborators
+from byway.ui.ports import Collaborators
 from byway.ui.preferences import Preferences
 from byway.ui.secret_storage import SecretStorage, storage_words
+from byway.ui.state import DEMO_SOURCE, State
 from byway.ui.widgets import Page, announce, button, label
 from byway.ui.worker import CoreWorker, Job
 
@@ -43,15 +46,9 @@ if TYPE_CHECKING:
     from byway.ui.pages.results import ResultsPage
     from byway.ui.pages.settings import SettingsPage
 
-DEMO_SOURCE = "demo"  # byway.demo.tor.DEMO_SOURCE, without importing the simulation here
+__all__ = ["MainWindow", "State"]  # State: where the tray and the tests have always found it
+
 FIRST_PAINT_MS = 30
-
-
-class State:
-    IDLE = "idle"
-    TESTING = "testing"
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
 
 
 class MainWindow(QMainWindow):
@@ -79,11 +76,8 @@ class MainWindow(QMainWindow):
         self.job: Job | None = None
         self.job_token: object = None
         self.slot = flow.ConnectorSlot()
-        self.gathering: Job | None = None
-        self.gathered: flow.Gathered | BaseException | None = None
-        self.gathered_for: Analysis | None = None
-        self.advice_waiting = False
-        self.gather_token: object = None
+        self.evidence = EvidenceGatherer(worker, prefs, self._evidence_in)
+        self.advice_waiting = False  # asked for advice: give it as soon as the evidence is in
         self.secret_storage = SecretStorage(prefs, self.run_blocking, self)
         self._retranslate_pending = False
         self._first_show: list[Callable[[], object]] | None = []
@@ -115,7 +109,9 @@ class MainWindow(QMainWindow):
         self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
         self.mode_corner = corner  # PySide does not take ownership here: keep it alive
         self.secret_storage.changed.connect(self.show_mode)
-        self.pages = PageStack(self.stack, self._factories(), self._built)
+        self.pages = PageStack(
+            self.stack, page_factories(self), lambda name, page: wire_page(self, name, page)
+        )
         self._build()
         self.stack.currentChanged.connect(self._page_shown)
         self.use(collaborators)
@@ -134,49 +130,6 @@ class MainWindow(QMainWindow):
         self.storage_button.setAccessibleDescription(
             self.tr("Choose between this session only and Byway's encrypted vault")
         )
-
-    def _factories(self) -> dict[str, Factory]:
-        """How to build each page; the modules of the later pages are imported only then."""
-
-        def diagnose() -> DiagnosePage:
-            from byway.ui.pages.diagnose import DiagnosePage
-
-            return DiagnosePage()
-
-        def results() -> ResultsPage:
-            from byway.ui.pages.results import ResultsPage
-
-            return ResultsPage()
-
-        def advice() -> AdvicePage:
-            from byway.ui.pages.advice import AdvicePage
-
-            return AdvicePage()
-
-        def connecting() -> ConnectingPage:
-            from byway.ui.pages.connecting import ConnectingPage
-
-            return ConnectingPage()
-
-        def connected() -> ConnectedPage:
-            from byway.ui.pages.connected import ConnectedPage
-
-            return ConnectedPage()
-
-        def settings() -> SettingsPage:
-            from byway.ui.pages.settings import SettingsPage
-
-            return SettingsPage(self.prefs, self.run_blocking, self.run_with_secrets)
-
-        return {
-            "welcome": WelcomePage,
-            "diagnose_page": diagnose,
-            "results": results,
-            "advice": advice,
-            "connecting": connecting,
-            "connected": connected,
-            "settings_page": settings,
-        }
 
     @property
     def welcome(self) -> WelcomePage:
@@ -205,49 +158,6 @@ class MainWindow(QMainWindow):
     @property
     def settings_page(self) -> SettingsPage:
         return cast("SettingsPage", self.pages.get("settings_page"))
-
-    def _built(self, name: str, page: Page) -> None:
-        """Wire a page just built, and show in it what the flow already has."""
-        if name == "welcome":
-            welcome = cast("WelcomePage", page)
-            welcome.start.connect(self.start_diagnosis)
-            welcome.skip_test.connect(lambda: self.ask_advice(None))
-            welcome.set_consented(self.prefs.settings.consent is not None)
-            welcome.set_loading(self.collaborators.loading)
-        elif name == "diagnose_page":
-            diagnose = cast("DiagnosePage", page)
-            diagnose.cancel.connect(self.cancel_job)
-            if self.state == State.TESTING:
-                diagnose.reset(self.collaborators.targets)
-        elif name == "results":
-            results = cast("ResultsPage", page)
-            results.advise.connect(lambda: self.ask_advice(self.analysis))
-            results.again.connect(self.start_diagnosis)
-            if self.analysis is not None:
-                results.show_analysis(self.analysis)
-        elif name == "advice":
-            advice = cast("AdvicePage", page)
-            advice.again.connect(self.start_diagnosis)
-            advice.connect_plan.connect(self.start_connect)
-            if self.plan is not None:
-                self.show_plan(self.plan)
-        elif name == "connecting":
-            connecting = cast("ConnectingPage", page)
-            connecting.cancel.connect(self.cancel_job)
-            connecting.back.connect(lambda: self.show_page(self.advice))
-        elif name == "connected":
-            connected = cast("ConnectedPage", page)
-            connected.disconnect_requested.connect(self.disconnect_session)
-            if self.session is not None:
-                connected.show_session(self.session, demo=self.session.option.source == DEMO_SOURCE)
-        elif name == "settings_page":
-            settings = cast("SettingsPage", page)
-            settings.done.connect(self._close_settings)
-            settings.general.forgotten.connect(lambda: self.welcome.set_consented(False))
-            settings.general.language_chosen.connect(self.change_language)
-            settings.general.storage_requested.connect(self.secret_storage.ask)
-            settings.bridges.moat_requested.connect(self.request_moat)
-            settings.general.show_storage(self.secret_storage.reason)
 
     def after_first_show(self, then: Callable[[], object]) -> None:
         """Run ``then`` just after the window first appears (at once if it already has): work on
@@ -363,9 +273,7 @@ class MainWindow(QMainWindow):
         self.welcome.set_loading(collaborators.loading)
         self.analysis = self.plan = self.session = None
         self.advice_made = None
-        if self.gathering is not None and not self.gathering.finished:
-            self.gathering.cancel()
-        self.gathering = self.gathered = self.gathered_for = None
+        self.evidence.cancel()
         self.advice_waiting = False
         self._set_state(State.IDLE)
         self.show_mode()
@@ -480,7 +388,7 @@ class MainWindow(QMainWindow):
         announce(
             self.results, self.tr("Tests finished: {headline}").format(headline=self.results.headline.text())
         )
-        self.gather_evidence(analysis)
+        self.evidence.start(self.collaborators, analysis)
 
     def _diagnosis_failed(self, mine: object, error: BaseException) -> None:
         if mine is not self.job_token:
@@ -490,33 +398,7 @@ class MainWindow(QMainWindow):
         self.show_page(self.welcome)
         self._failed(error, self.welcome.show_message)
 
-    def gather_evidence(self, analysis: Analysis | None) -> None:
-        """Start the pre-checks and Moat for ``analysis`` on the worker (right after a diagnosis,
-        while the results are read); :meth:`ask_advice` uses them when they are in."""
-        collaborators = self.collaborators
-        if collaborators.loading or collaborators.advisor is None:
-            return
-        scenario = collaborators.demo
-        request = AdviceRequest(
-            analysis=analysis,
-            country=scenario.country if scenario is not None else self.prefs.settings.country,
-        )
-        if self.gathering is not None and not self.gathering.finished:
-            self.gathering.cancel()
-        self.gathered = None
-        self.gathered_for = analysis
-        token = object()
-        self.gather_token = token
-        self.gathering = self.worker.start_job(
-            lambda j: flow.gather(collaborators, request, self.prefs, j.report),
-            succeeded=lambda gathered: self._evidence_in(token, gathered),
-            failed=lambda error: self._evidence_in(token, error),
-        )
-
-    def _evidence_in(self, token: object, gathered: flow.Gathered | BaseException) -> None:
-        if token is not self.gather_token:
-            return  # evidence for an earlier diagnosis or network
-        self.gathered = gathered
+    def _evidence_in(self, _: object) -> None:
         if self.advice_waiting:
             self._advise_now()
 
@@ -531,17 +413,17 @@ class MainWindow(QMainWindow):
         self.advice.show_unavailable(
             self.tr("Checking which ways out can be reached from here (a few seconds)...")
         )
-        if self.gathering is None or self.gathered_for is not analysis:
-            self.gather_evidence(analysis)
+        if not self.evidence.started_for(analysis):
+            self.evidence.start(collaborators, analysis)
         self.advice_waiting = True
-        if self.gathered is not None:
+        if self.evidence.result is not None:
             self._advise_now()
 
     def _advise_now(self) -> None:
         self.advice_waiting = False
-        gathered, collaborators = self.gathered, self.collaborators
+        gathered, collaborators = self.evidence.result, self.collaborators
         if isinstance(gathered, BaseException) or gathered is None:
-            self.gathering = None  # asked again, it is gathered again
+            self.evidence.cancel()  # asked again, it is gathered again
             self._failed(gathered or RuntimeError("no evidence"), self.advice.show_unavailable)
             return
         self.worker.start_job(
@@ -672,7 +554,7 @@ class MainWindow(QMainWindow):
         self.settings_page.load()
         self.show_page(self.settings_page)
 
-    def _close_settings(self) -> None:
+    def close_settings(self) -> None:
         previous = str(getattr(self, "_before_settings", "welcome"))
         self.show_page(self.pages.get(previous if previous != "settings_page" else "welcome"))
 
