@@ -10,15 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from byway import __version__
-from byway.commands.bridges import add_bridges_parser
-from byway.commands.connect import add_connect_parser
-from byway.commands.diagnose import add_diagnose_arguments, add_diagnose_parser, run_diagnose
-from byway.commands.helper import add_helper_parser
+from byway.commands.bridges_args import add_bridges_parser
+from byway.commands.connect_args import add_connect_parser
+from byway.commands.diagnose_args import add_diagnose_arguments, add_diagnose_parser
+from byway.commands.helper_args import add_helper_parser
 from byway.commands.logging_setup import add_logging_arguments, setup_logging
 from byway.i18n import translate
-from byway.lab.command import add_lab_parser
+from byway.lab.command_args import add_lab_parser
 from byway.store.errors import StoreError
-from byway.store.locations import resolve_locations
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
+    from byway.store.locations import resolve_locations  # platformdirs: not needed for --help
+
     args.locations = resolve_locations(args.portable, _program())
     setup_logging(args)
     try:
@@ -110,6 +111,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             else:
                 return run_app(args)
         # No display: the diagnosis in the terminal, with Byway's default targets.
+        from byway.commands.diagnose import run_diagnose
+
         defaults = argparse.ArgumentParser(add_help=False)
         add_diagnose_arguments(defaults)
         diagnose_args = defaults.parse_args([])

@@ -4,6 +4,9 @@ Custom bridges are secrets: they are kept in the secret store the user chose (th
 passphrase vault, or only for this session), the settings file holds only their secret id, and the
 listing hides their addresses unless ``--show`` is given. Built-in bridges are public and are listed
 with the date of the catalog they come from.
+
+The arguments are defined in :mod:`byway.commands.bridges_args`, which the CLI imports instead of
+this module; ``add_bridges_parser`` stays importable from here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sys
 from dataclasses import replace
 from typing import TextIO
 
+from byway.commands.bridges_args import add_bridges_parser as add_bridges_parser
 from byway.i18n import translate
 from byway.store.errors import SecretStorageChoice
 from byway.store.locations import Locations
@@ -26,52 +30,6 @@ from byway.transports.catalog import Catalog, load_best, save_refreshed
 from byway.transports.moat_secrets import CUSTOM_KIND, bridge_id, masked, read_bridges, write_bridges
 
 VAULT_PASSPHRASE_VARIABLE = "BYWAY_VAULT_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
-
-
-def add_bridges_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``byway bridges`` and its sub-commands."""
-    parser = subparsers.add_parser(
-        "bridges",
-        help=translate("Cli", "list, check, add and remove bridges"),
-        description=translate(
-            "Cli", "Built-in and your own bridges: list them, check which transports work here, add, remove."
-        ),
-    )
-    parser.add_argument(
-        "--check", action="store_true", help=translate("Cli", "same as 'byway bridges check'")
-    )
-    parser.set_defaults(func=run_bridges, bridges_command=None, reachability=False, timeout=6.0)
-    commands = parser.add_subparsers(dest="bridges_command", metavar="ACTION")
-
-    listing = commands.add_parser("list", help=translate("Cli", "show built-in and your own bridges"))
-    listing.add_argument("--show", action="store_true", help=translate("Cli", "show your bridges in full"))
-
-    check = commands.add_parser("check", help=translate("Cli", "which transports can run here, and why"))
-    check.add_argument(
-        "--reachability",
-        action="store_true",
-        help=translate("Cli", "also pre-check the Tor network and the bridges from this network"),
-    )
-    check.add_argument("--timeout", type=float, default=6.0, help=translate("Cli", "seconds per check"))
-
-    add = commands.add_parser("add", help=translate("Cli", "add your own bridges"))
-    add.add_argument("lines", nargs="+", metavar="LINE", help=translate("Cli", "a bridge line (quote it)"))
-    add.add_argument(
-        "--session-only",
-        action="store_true",
-        help=translate("Cli", "do not store the bridges; use them only for this session"),
-    )
-
-    remove = commands.add_parser("remove", help=translate("Cli", "remove one of your bridges"))
-    remove.add_argument("which", metavar="ID|LINE", help=translate("Cli", "its id from 'list' or its line"))
-
-    refresh = commands.add_parser("refresh", help=translate("Cli", "fetch fresh built-in bridges from Moat"))
-    refresh.add_argument("--moat-url", default=None, metavar="URL")
-    refresh.add_argument(
-        "--through-meek",
-        action="store_true",
-        help=translate("Cli", "reach Moat through meek domain fronting (when it is blocked)"),
-    )
 
 
 def open_store(locations: Locations, settings: Settings, *, session_only: bool = False) -> SecretStore:

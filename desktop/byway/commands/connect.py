@@ -5,6 +5,9 @@ address, and stay up (recovering tor if it dies) until Ctrl-C.
 built-in bridges, the user's own bridges, what worked last time); a named transport makes a one-way
 plan. A private Tor network (the censorship lab) is used instead of the public one only when
 ``BYWAY_TOR_TEST_NETWORK`` names its authorities file (or ``BYWAY_LAB=1`` and the lab recorded one).
+
+The arguments are defined in :mod:`byway.commands.connect_args`, which the CLI imports instead of
+this module; ``add_connect_parser`` and ``CHOICES`` stay importable from here.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 from byway.advice_inputs import AdviceRequest, gather_advice_inputs
 from byway.advise import advise
 from byway.commands.bridges import open_store
+from byway.commands.connect_args import CHOICES as CHOICES
+from byway.commands.connect_args import add_connect_parser as add_connect_parser
 from byway.i18n import translate
 from byway.lab.client import lab_defaults
 from byway.measure.observations import Endpoint
@@ -34,8 +39,8 @@ from byway.tor.connector import ConnectorOptions, TorConnector, remember_working
 from byway.tor.errors import TorConfigRefused, TorError
 from byway.tor.events import AttemptEvent, BootstrapEvent, ConnectEvent, HealthEvent
 from byway.tor.strategy import ConnectTiming
-from byway.tor.torrc import TestNetwork, UpstreamProxy
-from byway.transports.bridge_line import Bridge, BridgeLineError, Transport, parse_bridge_line
+from byway.tor.torrc import TestNetwork
+from byway.transports.bridge_line import Bridge, Transport
 from byway.transports.catalog import load_best
 from byway.transports.moat import DEFAULT_BASE_URL
 from byway.transports.transport_support import TransportInventory, discover_transports
@@ -48,74 +53,8 @@ WAY_TRANSPORT = {
     Way.MEEK: Transport.MEEK_LITE,
     Way.WEBTUNNEL: Transport.WEBTUNNEL,
 }
-CHOICES = ("auto", "direct", "obfs4", "snowflake", "meek", "webtunnel", "custom")
 
 log = logging.getLogger(__name__)
-
-
-def _bridge(text: str) -> Bridge:
-    try:
-        return parse_bridge_line(text)
-    except BridgeLineError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _proxy(text: str) -> UpstreamProxy:
-    try:
-        return UpstreamProxy.parse(text)
-    except TorConfigRefused as error:
-        raise argparse.ArgumentTypeError(error.why) from None
-
-
-def _country(text: str) -> str:
-    if len(text) != 2 or not text.isascii() or not text.isalpha():
-        raise argparse.ArgumentTypeError(translate("Cli", "expected a two-letter country code, like IR"))
-    return text.lower()
-
-
-def add_connect_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "connect",
-        help=translate("Cli", "connect to Tor the best way this network allows, and stay connected"),
-        description=translate(
-            "Cli",
-            "Start Tor with the best way out for this network, show its progress, print the SOCKS "
-            "address to use, and keep the connection up until Ctrl-C.",
-        ),
-    )
-    parser.add_argument("--transport", choices=CHOICES, default="auto")
-    parser.add_argument(
-        "--bridge",
-        type=_bridge,
-        action="append",
-        default=[],
-        metavar="LINE",
-        help=translate("Cli", "a bridge line to use (repeat for several)"),
-    )
-    parser.add_argument(
-        "--proxy",
-        type=_proxy,
-        metavar="URL",
-        help=translate(
-            "Cli", "an upstream proxy: http://, https://, socks4:// or socks5://[user:pass@]host:port"
-        ),
-    )
-    parser.add_argument("--country", type=_country, metavar="CC")
-    parser.add_argument("--profile", default="default", help=translate("Cli", "keep tor's state per profile"))
-    parser.add_argument(
-        "--socks-port", type=int, metavar="PORT", help=translate("Cli", "default: any free port")
-    )
-    parser.add_argument("--stall", type=float, default=ConnectTiming().stall_s, metavar="SECONDS")
-    parser.add_argument(
-        "--moat-url",
-        default=None,
-        metavar="URL",
-        help=translate("Cli", "where to ask for this country's circumvention settings"),
-    )
-    parser.add_argument(
-        "--no-moat", action="store_true", help=translate("Cli", "do not ask Moat; use the built-in map")
-    )
-    parser.set_defaults(func=run_connect)
 
 
 def private_network_from_env() -> TestNetwork | None:

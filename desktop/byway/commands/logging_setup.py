@@ -4,6 +4,9 @@ The file is :func:`byway.store.logs.configure_logging`'s: rotated, private (0600
 folder (on the stick in portable mode), and scrubbed of addresses and bridge lines before anything is
 written. The saved choice is read without :func:`~byway.store.settings.load_settings`, which would
 move a damaged settings file aside before the command that explains it to the user gets to run.
+
+The CLI imports this module to build its parser (``--log``), so the log machinery is imported only
+when :func:`setup_logging` runs.
 """
 
 from __future__ import annotations
@@ -12,12 +15,14 @@ import argparse
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from byway import __version__
 from byway.i18n import translate
 from byway.store.errors import StoreError
-from byway.store.locations import Locations
-from byway.store.logs import LOGGER_NAME, configure_logging
+
+if TYPE_CHECKING:
+    from byway.store.locations import Locations
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,8 @@ def setup_logging(args: argparse.Namespace) -> None:
     Either way Byway's loggers get a ``NullHandler``, so with the log off their warnings do not fall
     through to Python's last-resort handler on stderr.
     """
+    from byway.store.logs import LOGGER_NAME, configure_logging  # not needed to build the parser
+
     byway_logger = logging.getLogger(LOGGER_NAME)
     if not any(isinstance(h, logging.NullHandler) for h in byway_logger.handlers):
         byway_logger.addHandler(logging.NullHandler())

@@ -8,11 +8,39 @@ Public API (all need root and network namespaces, else :class:`LabUnavailable`):
     status(); shell(); down()
 
 Scenarios are TOML files in ``resources/lab/`` (see :mod:`byway.lab.scenario`).
+
+The names above are re-exported lazily: ``import byway.lab`` (or importing any submodule, which
+imports this package first) loads nothing else, so that ``byway``'s parser (which registers ``byway
+lab`` through :mod:`byway.lab.command_args`) and :mod:`byway.lab.client` do not load the lab's
+control code, its certificate authority and its servers. A name's module is imported on first use.
 """
 
-from byway.lab.control import LabStatus, down, exec_inside, shell, status, switch_scenario, up
-from byway.lab.errors import LabAlreadyUp, LabError, LabNotUp, LabUnavailable, ScenarioError
-from byway.lab.info import LabInfo, load_info
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from byway.lab.control import LabStatus, down, exec_inside, shell, status, switch_scenario, up
+    from byway.lab.errors import LabAlreadyUp, LabError, LabNotUp, LabUnavailable, ScenarioError
+    from byway.lab.info import LabInfo, load_info
+
+_MODULE_OF: dict[str, str] = {
+    "LabStatus": "control",
+    "down": "control",
+    "exec_inside": "control",
+    "shell": "control",
+    "status": "control",
+    "switch_scenario": "control",
+    "up": "control",
+    "LabAlreadyUp": "errors",
+    "LabError": "errors",
+    "LabNotUp": "errors",
+    "LabUnavailable": "errors",
+    "ScenarioError": "errors",
+    "LabInfo": "info",
+    "load_info": "info",
+}
 
 __all__ = [
     "LabAlreadyUp",
@@ -30,3 +58,17 @@ __all__ = [
     "switch_scenario",
     "up",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module behind a re-exported ``name`` on first use, and cache the value here."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,7 +1,9 @@
 """``byway lab ...``: the command-line face of the lab, for trainers and CI.
 
-The main CLI calls :func:`add_lab_parser`; until it does, ``python -m byway.lab`` runs the same
-parser. Every handler returns an exit code and turns the lab's typed errors into one sentence.
+The main CLI calls :func:`add_lab_parser` (defined in :mod:`byway.lab.command_args`, which imports
+nothing of the lab; the handlers here are imported when a sub-command runs); ``python -m byway.lab``
+runs the same parser. Every handler returns an exit code and turns the lab's typed errors into one
+sentence.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 
 from byway.i18n import translate
 from byway.lab import control, scenario
+from byway.lab.command_args import add_lab_parser as add_lab_parser
 from byway.lab.errors import LabError
 
 
@@ -108,31 +111,20 @@ def _scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_lab_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``lab`` and its sub-commands on the main CLI."""
-    lab = subparsers.add_parser(
-        "lab", help=translate("Lab", "the censorship lab in network namespaces (root)")
-    )
-    commands = lab.add_subparsers(dest="lab_command", required=True)
-    p = commands.add_parser("up", help=translate("Lab", "build the lab and wait until Tor is usable"))
-    p.add_argument(
-        "--scenario", default="open", help=translate("Lab", "the censor's scenario (default: open)")
-    )
-    p.set_defaults(func=_guarded(_up))
-    p = commands.add_parser("down", help=translate("Lab", "remove everything the lab created"))
-    p.set_defaults(func=_guarded(_down))
-    p = commands.add_parser("status", help=translate("Lab", "what is running, and the bridge lines"))
-    p.set_defaults(func=_guarded(_status))
-    p = commands.add_parser("exec", help=translate("Lab", "run a command inside the censored client"))
-    p.add_argument("command", nargs=argparse.REMAINDER)
-    p.set_defaults(func=_guarded(_exec))
-    p = commands.add_parser("shell", help=translate("Lab", "an interactive shell inside the censored client"))
-    p.set_defaults(func=_guarded(_shell))
-    p = commands.add_parser("scenario", help=translate("Lab", "switch the censor to another scenario"))
-    p.add_argument("name")
-    p.set_defaults(func=_guarded(_scenario))
-    p = commands.add_parser("scenarios", help=translate("Lab", "list the scenarios with their descriptions"))
-    p.set_defaults(func=_guarded(_scenarios))
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "up": _up,
+    "down": _down,
+    "status": _status,
+    "exec": _exec,
+    "shell": _shell,
+    "scenario": _scenario,
+    "scenarios": _scenarios,
+}
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    """Run the sub-command ``name`` (a key of :data:`HANDLERS`), its lab errors turned into a sentence."""
+    return _guarded(HANDLERS[name])(args)
 
 
 def main(argv: list[str] | None = None) -> int:
