@@ -10,6 +10,12 @@ inside the censorship lab's client namespace (``tests/ui/lab_driver.py``, scenar
 a real diagnosis through the censor, pre-checks, Moat, a real obfs4 bootstrap) and reports the
 stalls of that run; the scenario is put back to ``open`` afterwards.
 
+The first window is timed three ways against a bare PySide6 window measured in the same run: through
+``byway.ui.app.build`` (the window alone, demo collaborators), and through the real command line
+until the first paint, as ``byway --portable DIR`` (the goal applies here: that is what a person
+waits for) and as ``byway --portable DIR --demo iran-2022`` (which first checks the scenario file,
+so that a trainer's mistake is said on the terminal before any window).
+
 A 2 ms timer on the GUI thread records the gaps between its ticks; the longest gap minus the
 interval is the longest time the GUI thread was busy (or blocked) while the flow ran.
 """
@@ -43,11 +49,11 @@ print(time.perf_counter() - t0)
 
 FIRST_WINDOW_BYWAY = """
 import time; t0 = time.perf_counter()
-import tempfile, pathlib, os
+import pathlib, os
 from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore
 from byway.ui.app import build, leave
-d = pathlib.Path(tempfile.mkdtemp())
+d = pathlib.Path(os.environ["BYWAY_BENCH_HOME"])
 r = build(Locations(d/"c", d/"d", d/"ca", d/"l", False, None), demo="iran-2022", secrets=MemorySecretStore(),
           background=True)
 r.window.show()
@@ -56,13 +62,33 @@ print(time.perf_counter() - t0, flush=True)
 leave(r, 0)
 """
 
+FIRST_WINDOW_CLI = """
+import time; t0 = time.perf_counter()
+import os, sys
+import byway.ui.window as w
+shown = w.MainWindow.showEvent
+def first_paint(self, event):
+    shown(self, event)
+    self.grab()
+    print(time.perf_counter() - t0, flush=True)
+    os._exit(0)
+w.MainWindow.showEvent = first_paint
+from byway.cli import main
+main(["--portable", os.environ["BYWAY_BENCH_HOME"], *sys.argv[1:]])
+"""
+"""The real entry point, as ``byway`` runs it: the command line, the settings of a portable folder,
+the window, until its first paint (the process ends there: nothing after it runs, nothing is sent).
+Extra arguments (``--demo iran-2022``) follow the code."""
 
-def first_window(code: str, runs: int) -> float:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
+
+def first_window(code: str, runs: int, *args: str) -> float:
     times = []
     for _ in range(runs):
+        home = tempfile.mkdtemp(prefix="byway-bench-first-")
+        # DISPLAY only tells the command line that a window is wanted; Qt draws offscreen.
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"), BYWAY_BENCH_HOME=home, DISPLAY=":bench")
         out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
         )
         times.append(float(out.stdout.strip().splitlines()[-1]))
     return sorted(times)[len(times) // 2]
@@ -169,9 +195,12 @@ def main() -> int:
     parser.add_argument("--scenario", default="iran-2022")
     parser.add_argument("--speed", type=float, default=0.2, help="demo delay factor (1 = presenter speed)")
     parser.add_argument("--runs", type=int, default=5, help="first-window runs of each kind (median)")
+    parser.add_argument("--save", type=Path, help="also write the report to this JSON file")
     args = parser.parse_args()
     bare = first_window(FIRST_WINDOW_BARE, args.runs)
     byway = first_window(FIRST_WINDOW_BYWAY, args.runs)
+    cli = first_window(FIRST_WINDOW_CLI, args.runs)
+    cli_demo = first_window(FIRST_WINDOW_CLI, args.runs, "--demo", args.scenario)
     stalls = longest_stall(args.scenario, args.speed)
     worst = max(stalls[f"{phase}_longest_stall_ms"] for phase in ("diagnosis", "advice", "bootstrap"))
     lab: dict[str, object] = lab_stalls(300.0) if args.lab else {}
@@ -186,12 +215,18 @@ def main() -> int:
         "first_window_bare_s": round(bare, 3),
         "first_window_byway_s": round(byway, 3),
         "first_window_ratio": round(byway / bare, 2),
+        "first_window_command_line_s": round(cli, 3),
+        "first_window_command_line_ratio": round(cli / bare, 2),
+        "first_window_command_line_demo_s": round(cli_demo, 3),
+        "first_window_command_line_demo_ratio": round(cli_demo / bare, 2),
         "first_window_goal_ratio": 2.0,
-        "first_window_ok": byway / bare <= 2.0,
+        "first_window_ok": cli / bare <= 2.0,
         **lab,
     }
     print(json.dumps(report, indent=2))
     sys.stdout.flush()
+    if args.save:
+        args.save.write_text(json.dumps(report, indent=2) + "\n")
     os._exit(0 if report["stall_ok"] and report["first_window_ok"] else 1)
 
 
