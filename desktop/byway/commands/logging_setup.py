@@ -54,13 +54,15 @@ def setup_logging(args: argparse.Namespace) -> None:
     Either way Byway's loggers get a ``NullHandler``, so with the log off their warnings do not fall
     through to Python's last-resort handler on stderr.
     """
-    from byway.store.logs import LOGGER_NAME, configure_logging  # not needed to build the parser
-
-    byway_logger = logging.getLogger(LOGGER_NAME)
+    byway_logger = logging.getLogger("byway")
     if not any(isinstance(h, logging.NullHandler) for h in byway_logger.handlers):
         byway_logger.addHandler(logging.NullHandler())
     locations: Locations = args.locations
     enabled = bool(getattr(args, "log", False)) or saved_choice(locations)
+    if not enabled and all(isinstance(h, logging.NullHandler) for h in byway_logger.handlers):
+        return  # off, and no file log to close: the scrubbing machinery is not needed (~20 ms)
+
+    from byway.store.logs import configure_logging  # not needed to build the parser
     try:
         path = configure_logging(locations, enabled)
     except StoreError as error:
