@@ -10,7 +10,7 @@
             <translation type="unfinished">los relés de Tor respondieron a un handshake desde aquí en {ms} ms</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Tor's own handshake is blocked here (connections open, then stall)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">el propio handshake de Tor está bloqueado aquí (las conexiones se abren y luego se quedan paradas)</translation>
@@ -77,18 +77,19 @@
         </message>
         <message>
             <location line="+7" />
+            <location line="+11" />
             <source>obfs4 bridges can be reached, but their handshakes were reset or stalled</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se puede llegar a los puentes obfs4, pero sus handshakes se cortaron o se quedaron parados</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="-7" />
             <source>none of these {name} bridges could be reached from here</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">no se pudo llegar a ninguno de estos puentes {name} desde aquí</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+33" />
             <source>these are your own bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">son tus propios puentes</translation>
@@ -740,7 +741,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+27" />
+            <location filename="../../desktop/byway/cli.py" line="+26" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Averigua qué bloquea esta red, qué vía de salida debería funcionar, y conéctate.</translation>
@@ -770,7 +771,7 @@
             <translation type="unfinished">No se puede usar {path} como carpeta portátil: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/bridges.py" line="+41" />
+            <location filename="../../desktop/byway/commands/bridges_args.py" line="+23" />
             <source>list, check, add and remove bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">listar, comprobar, añadir y quitar puentes</translation>
@@ -860,7 +861,7 @@
             <translation type="unfinished">llegar a Moat mediante domain fronting con meek (cuando está bloqueado)</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location filename="../../desktop/byway/commands/bridges.py" line="+44" />
             <source>Passphrase of Byway's vault: </source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Frase de contraseña de la bóveda de Byway: </translation>
@@ -963,7 +964,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+106" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">accesible</translation>
@@ -975,13 +976,13 @@
             <translation type="unfinished">no hay ninguna línea de puente meek con la que hacer fronting</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
+            <location filename="../../desktop/byway/commands/connect_args.py" line="+43" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se esperaba un código de país de dos letras, como IR</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>connect to Tor the best way this network allows, and stay connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">conectarse a Tor de la mejor forma que permita esta red, y seguir conectado</translation>
@@ -1029,7 +1030,7 @@
             <translation type="unfinished">no consultar a Moat; usar el mapa incluido</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+85" />
             <source>Checking which ways out answer from here...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Comprobando qué vías de salida responden desde aquí...</translation>
@@ -1095,7 +1096,7 @@
             <translation type="unfinished">Desconectado.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
+            <location filename="../../desktop/byway/commands/diagnose_args.py" line="+24" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se esperaba IP:PUERTO, por ejemplo 8.8.8.8:53</translation>
@@ -1107,7 +1108,7 @@
             <translation type="unfinished">se esperaba NOMBRE=IP:PUERTO</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+16" />
             <source>find out what this network blocks, and how</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">averiguar qué bloquea esta red, y cómo</translation>
@@ -1174,7 +1175,7 @@
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../desktop/byway/commands/helper.py" line="+53" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="+61" />
             <source>seconds per step</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">segundos por paso</translation>
@@ -1198,7 +1199,7 @@
             <translation type="unfinished">aceptar las pruebas sin preguntar (para scripts)</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-27" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">No hay terminal para pedir el consentimiento: vuelve a ejecutar con --accept-risks para aceptar.</translation>
@@ -1258,19 +1259,19 @@
             <translation type="unfinished">El informe no se entregó: no se pudo quitar tu dirección de él.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/helper.py" line="-31" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="-40" />
             <source>expected HOST:PORT, for example 127.0.0.1:8080</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se esperaba HOST:PUERTO, por ejemplo 127.0.0.1:8080</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+11" />
             <source>expected IP:PORT, for example 127.0.0.1:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">se esperaba IP:PUERTO, por ejemplo 127.0.0.1:53</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>run a web-connectivity test helper (an uncensored control)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ejecutar un ayudante de pruebas web-connectivity (un control sin censura)</translation>
@@ -1300,7 +1301,7 @@
             <translation type="unfinished">su clave privada (PEM)</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location filename="../../desktop/byway/commands/helper.py" line="+26" />
             <source>--tls-cert and --tls-key go together.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">--tls-cert y --tls-key van juntos.</translation>
@@ -1312,13 +1313,13 @@
             <translation type="unfinished">No se pueden usar ese certificado y esa clave: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+35" />
             <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">guardar un registro de diagnóstico en la carpeta de registros de Byway (sin direcciones ni puentes)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+35" />
             <source>No diagnostic log this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Esta vez no hay registro de diagnóstico: {why}</translation>
@@ -1532,7 +1533,7 @@
     <context>
         <name>CrashDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/errors.py" line="+32" />
+            <location filename="../../desktop/byway/ui/errors.py" line="+33" />
             <source>Something went wrong</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Algo salió mal</translation>
@@ -2336,7 +2337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+49" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Idioma</translation>
@@ -2372,7 +2373,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Elegir entre guardar los secretos solo durante esta sesión o en la bóveda cifrada de Byway</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+5" />
+            <source>&amp;Change the vault passphrase...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">&amp;Cambiar la frase de contraseña de la bóveda...</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Type the vault's current passphrase, then choose a new one</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Escribe la frase de contraseña actual de la bóveda y luego elige una nueva</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>&amp;Forget everything...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Olvidarlo todo...</translation>
@@ -2414,7 +2427,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Modo instalado: los ajustes están en {folder}.</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+31" />
+            <source>The vault's passphrase was changed. From now on, only the new one opens it.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">La frase de contraseña de la bóveda ha cambiado. A partir de ahora, solo la nueva la abre.</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Something unexpected went wrong. The passphrase was not changed: the vault still opens with its current passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Algo inesperado salió mal. La frase de contraseña no cambió: la bóveda todavía se abre con su frase de contraseña actual.</translation>
+        </message>
+        <message>
+            <location line="+18" />
             <source>Forget everything?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">¿Olvidarlo todo?</translation>
@@ -2447,14 +2472,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+129" />
+            <location filename="../../desktop/byway/ui/window.py" line="+123" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+4" />
             <source>Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Dónde se guardan los secretos...</translation>
@@ -2472,7 +2497,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Elegir entre solo esta sesión o la bóveda cifrada de Byway</translation>
         </message>
         <message>
-            <location line="+108" />
+            <location line="+113" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2508,7 +2533,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">&amp;Nota para quien presenta</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+23" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">DEMO: red simulada ({name}). No se envía nada a ninguna parte.</translation>
@@ -2520,7 +2545,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (demo)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+15" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo portátil</translation>
@@ -2538,7 +2563,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+27" />
             <source>Something unexpected went wrong.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Algo inesperado salió mal.</translation>
@@ -2562,7 +2587,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Las pruebas terminaron: {headline}</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+25" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Comprobando qué vías de salida se alcanzan desde aquí (unos segundos)...</translation>
@@ -2893,6 +2918,143 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">La petición falló.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../desktop/byway/ui/passphrase_dialog.py" line="+36" />
+            <source>Change the vault passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Cambiar la frase de contraseña de la bóveda</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Type the current passphrase, then the new passphrase twice</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Escribe la frase de contraseña actual y luego la nueva dos veces</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Type the passphrase that opens the vault now, then the new one twice. Your bridges and passwords stay in the vault; only the passphrase that opens it changes.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Escribe la frase de contraseña que abre la bóveda ahora y luego la nueva dos veces. Tus puentes y contraseñas siguen en la bóveda; solo cambia la frase de contraseña que la abre.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Current passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Frase de contraseña actual</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>The passphrase that opens Byway's vault now</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">La frase de contraseña que abre la bóveda de Byway ahora</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Current passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Frase de contraseña actual:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Frase de contraseña nueva</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>A new passphrase for Byway's vault, at least 8 characters</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Una nueva frase de contraseña para la bóveda de Byway, de al menos 8 caracteres</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Frase de contraseña nueva:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase again</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Repite la frase de contraseña nueva</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Type the same passphrase again, to be sure</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Escribe otra vez la misma frase de contraseña, para estar seguros</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Again:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Otra vez:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>There is no way to recover a forgotten passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">No hay forma de recuperar una frase de contraseña olvidada.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+1" />
+            <source>Change passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Cambiar la frase de contraseña</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Re-encrypt the vault under the new passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Volver a cifrar la bóveda con la nueva frase de contraseña</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+1" />
+            <source>Cancel</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Cancelar</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Close without changing the passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Cerrar sin cambiar la frase de contraseña</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Type the passphrase that opens the vault now.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Escribe la frase de contraseña que abre la bóveda ahora.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Choose a passphrase of at least 8 characters.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Elige una frase de contraseña de al menos 8 caracteres.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The two passphrases are not the same.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Las dos frases de contraseña no son iguales.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The new passphrase is the same as the current one.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">La frase de contraseña nueva es igual a la actual.</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Checking the current passphrase and re-encrypting the vault...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Comprobando la frase de contraseña actual y volviendo a cifrar la bóveda...</translation>
         </message>
     </context>
     <context>
@@ -3349,6 +3511,12 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>SOCKS4 proxies take no user name or password.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Los proxies SOCKS4 no admiten usuario ni contraseña.</translation>
+        </message>
+        <message>
+            <location line="+141" />
+            <source>Secrets are not kept in Byway's vault now, so there is no passphrase to change.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Los secretos no se guardan ahora en la bóveda de Byway, así que no hay ninguna frase de contraseña que cambiar.</translation>
         </message>
     </context>
     <context>
@@ -4099,7 +4267,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Tray</name>
         <message>
-            <location filename="../../desktop/byway/ui/tray.py" line="+33" />
+            <location filename="../../desktop/byway/ui/tray.py" line="+30" />
             <source>Connect</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Conectar</translation>
@@ -4150,7 +4318,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+157" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} no está disponible en esta versión de Byway ({detail}).</translation>
@@ -4169,7 +4337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Conectando</translation>
         </message>
         <message>
-            <location line="+170" />
+            <location line="+189" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo demo: no se envía ninguna petición, así que no se piden puentes a Moat.</translation>
@@ -4420,7 +4588,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+118" />
+            <location filename="../../desktop/byway/ui/app.py" line="+123" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Modo demo</translation>

@@ -64,7 +64,7 @@
             <translation type="unfinished">رله‌های Tor پاسخ دادند: اول Tor مستقیم، و پل‌ها به عنوان پشتیبان.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/advise.py" line="+242" />
+            <location filename="../../desktop/byway/advise.py" line="+248" />
             <source>these are your own bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">این‌ها پل‌های خود شما هستند</translation>
@@ -112,7 +112,7 @@
             <translation type="unfinished">روی این رایانه هیچ چیز را نمی‌توان امتحان کرد: برنامه‌های لازم نصب نیستند.</translation>
         </message>
         <message>
-            <location line="-210" />
+            <location line="-215" />
             <source>plain Tor is the fastest way when it is not blocked</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor مستقیم وقتی مسدود نباشد سریع‌ترین راه است</translation>
@@ -131,12 +131,13 @@
         </message>
         <message>
             <location line="+15" />
+            <location line="+11" />
             <source>obfs4 bridges can be reached, but their handshakes were reset or stalled</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">پل‌های obfs4 در دسترس‌اند، ولی دست‌دهی آن‌ها قطع شد یا متوقف ماند</translation>
         </message>
         <message>
-            <location line="+58" />
+            <location line="+52" />
             <source>the Tor Project's bridge service recommends it for your network</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">سرویس پل Tor Project آن را برای شبکهٔ شما پیشنهاد می‌کند</translation>
@@ -166,13 +167,13 @@
             <translation type="unfinished">هیچ چیز از این شبکه به بیرون نمی‌رسد، حتی سایت‌هایی که هرگز مسدود نمی‌شوند: این قطعی اینترنت است، نه فیلترینگ. تا اتصال برنگردد هیچ راه خروجی کار نمی‌کند.</translation>
         </message>
         <message>
-            <location line="-255" />
+            <location line="-261" />
             <source>the Tor relays answered a handshake from here in {ms} ms</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">رله‌های Tor در {ms} ms به یک دست‌دهی از اینجا پاسخ دادند</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Tor's own handshake is blocked here (connections open, then stall)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">دست‌دهی خود Tor اینجا مسدود است (اتصال‌ها باز می‌شوند و بعد متوقف می‌مانند)</translation>
@@ -214,7 +215,7 @@
             <translation type="unfinished">پل {name} شمارهٔ {n} یک {what} را در {ms} ms کامل کرد</translation>
         </message>
         <message>
-            <location line="+75" />
+            <location line="+80" />
             <source>the saved advice for {country} recommends it</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">توصیهٔ ذخیره‌شده برای {country} آن را پیشنهاد می‌کند</translation>
@@ -226,13 +227,13 @@
             <translation type="unfinished">برنامه‌ای برای این پل‌ها پیدا نشد</translation>
         </message>
         <message>
-            <location line="-103" />
+            <location line="-108" />
             <source>none of these {name} bridges could be reached from here</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">هیچ‌کدام از این پل‌های {name} از اینجا در دسترس نبودند</translation>
         </message>
         <message>
-            <location line="+44" />
+            <location line="+49" />
             <source>this network seems to recognise Tor-like traffic; {name} looks like the web</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">به نظر می‌رسد این شبکه ترافیک شبیه Tor را تشخیص می‌دهد؛ {name} شبیه ترافیک عادی وب است</translation>
@@ -250,7 +251,7 @@
             <translation type="unfinished">{name} پشتیبان است</translation>
         </message>
         <message>
-            <location line="-185" />
+            <location line="-190" />
             <source>{count} that did not answer were left out</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{count} موردی که پاسخ ندادند کنار گذاشته شدند</translation>
@@ -740,7 +741,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+27" />
+            <location filename="../../desktop/byway/cli.py" line="+26" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ببینید این شبکه چه چیزی را مسدود می‌کند، بفهمید کدام راه خروج باید کار کند، و وصل شوید.</translation>
@@ -770,7 +771,7 @@
             <translation type="unfinished">نمی‌توان از {path} به عنوان پوشهٔ قابل‌حمل استفاده کرد: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+37" />
+            <location filename="../../desktop/byway/commands/diagnose_args.py" line="+24" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT انتظار می‌رفت، برای نمونه 8.8.8.8:53</translation>
@@ -782,7 +783,7 @@
             <translation type="unfinished">NAME=IP:PORT انتظار می‌رفت</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+16" />
             <source>find out what this network blocks, and how</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">بفهم این شبکه چه چیزی را و چگونه مسدود می‌کند</translation>
@@ -849,7 +850,7 @@
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../desktop/byway/commands/helper.py" line="+53" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="+61" />
             <source>seconds per step</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ثانیه برای هر گام</translation>
@@ -873,7 +874,7 @@
             <translation type="unfinished">بدون پرسش با آزمایش‌ها موافقت کن (برای اسکریپت‌ها)</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+79" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">پایانه‌ای برای پرسیدن رضایت نیست: برای موافقت دوباره با --accept-risks اجرا کنید.</translation>
@@ -891,7 +892,7 @@
             <translation type="unfinished">در حال آزمایش {total} هدف...</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/bridges.py" line="+41" />
+            <location filename="../../desktop/byway/commands/bridges_args.py" line="+23" />
             <source>list, check, add and remove bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">فهرست، بررسی، افزودن و حذف پل‌ها</translation>
@@ -981,7 +982,7 @@
             <translation type="unfinished">از راه domain fronting با meek به Moat برس (وقتی مسدود است)</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location filename="../../desktop/byway/commands/bridges.py" line="+44" />
             <source>Passphrase of Byway's vault: </source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">عبارت عبور گاوصندوق Byway: </translation>
@@ -1138,19 +1139,19 @@
             <translation type="unfinished">گزارش داده نشد: نشانی شما را نمی‌شد از آن حذف کرد.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/helper.py" line="-31" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="-40" />
             <source>expected HOST:PORT, for example 127.0.0.1:8080</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">HOST:PORT انتظار می‌رفت، برای نمونه 127.0.0.1:8080</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+11" />
             <source>expected IP:PORT, for example 127.0.0.1:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT انتظار می‌رفت، برای نمونه 127.0.0.1:53</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>run a web-connectivity test helper (an uncensored control)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">یک دستیار آزمایش web-connectivity اجرا کن (یک نقطهٔ کنترل بدون سانسور)</translation>
@@ -1180,7 +1181,7 @@
             <translation type="unfinished">کلید خصوصی آن (PEM)</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location filename="../../desktop/byway/commands/helper.py" line="+26" />
             <source>--tls-cert and --tls-key go together.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">--tls-cert و --tls-key با هم به کار می‌روند.</translation>
@@ -1192,13 +1193,13 @@
             <translation type="unfinished">نمی‌توان از این گواهی و کلید استفاده کرد: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
+            <location filename="../../desktop/byway/commands/connect_args.py" line="+43" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">یک کد دوحرفی کشور انتظار می‌رفت، مثل IR</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>connect to Tor the best way this network allows, and stay connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">به بهترین روشی که این شبکه اجازه می‌دهد به Tor وصل شو و وصل بمان</translation>
@@ -1246,7 +1247,7 @@
             <translation type="unfinished">از Moat نپرس؛ از نقشهٔ داخلی استفاده کن</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+85" />
             <source>Checking which ways out answer from here...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">در حال بررسی اینکه کدام راه‌های خروج از اینجا پاسخ می‌دهند...</translation>
@@ -1312,13 +1313,13 @@
             <translation type="unfinished">اتصال قطع شد.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+35" />
             <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">یک گزارش عیب‌یابی در پوشهٔ گزارش‌های Byway نگه دار (نشانی‌ها و پل‌ها از آن حذف می‌شوند)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+35" />
             <source>No diagnostic log this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">این بار گزارش عیب‌یابی نیست: {why}</translation>
@@ -1532,7 +1533,7 @@
     <context>
         <name>CrashDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/errors.py" line="+32" />
+            <location filename="../../desktop/byway/ui/errors.py" line="+33" />
             <source>Something went wrong</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">مشکلی پیش آمد</translation>
@@ -2336,7 +2337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+49" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">زبان</translation>
@@ -2372,7 +2373,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">انتخاب میان نگه داشتن رازها فقط برای همین نشست یا در گاوصندوق رمزنگاری‌شدهٔ Byway</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+5" />
+            <source>&amp;Change the vault passphrase...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">تغییر عبارت عبور &amp;گاوصندوق...</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Type the vault's current passphrase, then choose a new one</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور کنونی گاوصندوق را بنویسید، سپس یک عبارت عبور تازه انتخاب کنید</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>&amp;Forget everything...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;فراموش کردن همه چیز...</translation>
@@ -2414,7 +2427,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">حالت نصب‌شده: تنظیمات در {folder} است.</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+31" />
+            <source>The vault's passphrase was changed. From now on, only the new one opens it.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور گاوصندوق تغییر کرد. از این پس فقط عبارت تازه آن را باز می‌کند.</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Something unexpected went wrong. The passphrase was not changed: the vault still opens with its current passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">مشکلی غیرمنتظره پیش آمد. عبارت عبور تغییر نکرد: گاوصندوق هنوز با عبارت عبور کنونی‌اش باز می‌شود.</translation>
+        </message>
+        <message>
+            <location line="+18" />
             <source>Forget everything?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">همه چیز فراموش شود؟</translation>
@@ -2447,14 +2472,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+129" />
+            <location filename="../../desktop/byway/ui/window.py" line="+123" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+4" />
             <source>Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">جای نگهداری رازها...</translation>
@@ -2472,7 +2497,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">انتخاب میان فقط همین نشست یا گاوصندوق رمزنگاری‌شدهٔ Byway</translation>
         </message>
         <message>
-            <location line="+108" />
+            <location line="+113" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2508,7 +2533,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">یادداشت &amp;ارائه‌دهنده</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+23" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">نمایشی: شبکهٔ شبیه‌سازی‌شده ({name}). هیچ چیزی به جایی فرستاده نمی‌شود.</translation>
@@ -2520,7 +2545,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (نمایشی)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+15" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حالت قابل‌حمل</translation>
@@ -2538,7 +2563,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">نمایشی</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+27" />
             <source>Something unexpected went wrong.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">مشکلی غیرمنتظره پیش آمد.</translation>
@@ -2562,7 +2587,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">آزمایش‌ها تمام شد: {headline}</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+25" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">در حال بررسی اینکه کدام راه‌های خروج از اینجا در دسترس‌اند (چند ثانیه)...</translation>
@@ -2893,6 +2918,143 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">درخواست ناموفق بود.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../desktop/byway/ui/passphrase_dialog.py" line="+36" />
+            <source>Change the vault passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">تغییر عبارت عبور گاوصندوق</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Type the current passphrase, then the new passphrase twice</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور کنونی را بنویسید، سپس عبارت عبور تازه را دو بار</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Type the passphrase that opens the vault now, then the new one twice. Your bridges and passwords stay in the vault; only the passphrase that opens it changes.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبوری را که اکنون گاوصندوق را باز می‌کند بنویسید، سپس عبارت تازه را دو بار. پل‌ها و گذرواژه‌های شما در گاوصندوق می‌مانند؛ فقط عبارت عبوری که آن را باز می‌کند تغییر می‌کند.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Current passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور کنونی</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>The passphrase that opens Byway's vault now</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبوری که اکنون گاوصندوق Byway را باز می‌کند</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Current passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور کنونی:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور تازه</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>A new passphrase for Byway's vault, at least 8 characters</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">یک عبارت عبور تازه برای گاوصندوق Byway، دست‌کم ۸ نویسه</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور تازه:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase again</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">تکرار عبارت عبور تازه</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Type the same passphrase again, to be sure</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">برای اطمینان، همان عبارت عبور را دوباره بنویسید</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Again:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">دوباره:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>There is no way to recover a forgotten passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">هیچ راهی برای بازیابی عبارت عبور فراموش‌شده وجود ندارد.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+1" />
+            <source>Change passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">تغییر عبارت عبور</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Re-encrypt the vault under the new passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">رمزنگاری دوبارهٔ گاوصندوق با عبارت عبور تازه</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+1" />
+            <source>Cancel</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">لغو</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Close without changing the passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">بستن بدون تغییر عبارت عبور</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Type the passphrase that opens the vault now.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبوری را که اکنون گاوصندوق را باز می‌کند بنویسید.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Choose a passphrase of at least 8 characters.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">یک عبارت عبور با دست‌کم ۸ نویسه انتخاب کنید.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The two passphrases are not the same.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">دو عبارت عبور یکسان نیستند.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The new passphrase is the same as the current one.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">عبارت عبور تازه با عبارت عبور کنونی یکی است.</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Checking the current passphrase and re-encrypting the vault...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">در حال بررسی عبارت عبور کنونی و رمزنگاری دوبارهٔ گاوصندوق...</translation>
         </message>
     </context>
     <context>
@@ -3349,6 +3511,12 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>SOCKS4 proxies take no user name or password.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">پراکسی‌های SOCKS4 نام کاربری و گذرواژه نمی‌پذیرند.</translation>
+        </message>
+        <message>
+            <location line="+141" />
+            <source>Secrets are not kept in Byway's vault now, so there is no passphrase to change.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">رازها اکنون در گاوصندوق Byway نگه داشته نمی‌شوند، پس عبارت عبوری برای تغییر نیست.</translation>
         </message>
     </context>
     <context>
@@ -4099,7 +4267,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Tray</name>
         <message>
-            <location filename="../../desktop/byway/ui/tray.py" line="+33" />
+            <location filename="../../desktop/byway/ui/tray.py" line="+30" />
             <source>Connect</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">اتصال</translation>
@@ -4150,7 +4318,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+157" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} در این نسخهٔ Byway در دسترس نیست ({detail}).</translation>
@@ -4169,7 +4337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">در حال اتصال</translation>
         </message>
         <message>
-            <location line="+170" />
+            <location line="+189" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حالت نمایشی: هیچ درخواستی فرستاده نمی‌شود، پس از Moat پل خواسته نمی‌شود.</translation>
@@ -4420,7 +4588,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+118" />
+            <location filename="../../desktop/byway/ui/app.py" line="+123" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">حالت نمایشی</translation>

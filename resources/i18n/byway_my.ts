@@ -10,7 +10,7 @@
             <translation type="unfinished">Tor relay များသည် ဤနေရာမှ handshake တစ်ခုကို {ms} ms အတွင်း တုံ့ပြန်ခဲ့သည်</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Tor's own handshake is blocked here (connections open, then stall)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤနေရာတွင် Tor ၏ handshake ကိုယ်တိုင်ကို ပိတ်ထားသည် (ချိတ်ဆက်မှုများ ပွင့်ပြီးနောက် ရပ်သွားသည်)</translation>
@@ -77,18 +77,19 @@
         </message>
         <message>
             <location line="+7" />
+            <location line="+11" />
             <source>obfs4 bridges can be reached, but their handshakes were reset or stalled</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">obfs4 bridge များသို့ ရောက်နိုင်သော်လည်း ၎င်းတို့၏ handshake များ ဖြတ်တောက်ခံရ သို့မဟုတ် ရပ်တန့်သွားသည်</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="-7" />
             <source>none of these {name} bridges could be reached from here</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤ {name} bridge များထဲမှ တစ်ခုမှ ဤနေရာမှ မရောက်နိုင်ပါ</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+33" />
             <source>these are your own bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤအရာများသည် သင့်ကိုယ်ပိုင် bridge များ ဖြစ်သည်</translation>
@@ -740,7 +741,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+27" />
+            <location filename="../../desktop/byway/cli.py" line="+26" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ရက်က ဘာကို ပိတ်ထားသည်ကို ရှာဖွေပါ၊ မည်သည့်ထွက်ပေါက် အလုပ်လုပ်မည်ကို သိပါ၊ ပြီးလျှင် ချိတ်ဆက်ပါ။</translation>
@@ -770,7 +771,7 @@
             <translation type="unfinished">{path} ကို သယ်ဆောင်နိုင်သော ဖိုင်တွဲအဖြစ် သုံး၍မရပါ- {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/bridges.py" line="+41" />
+            <location filename="../../desktop/byway/commands/bridges_args.py" line="+23" />
             <source>list, check, add and remove bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">bridge များကို စာရင်းပြ၊ စစ်ဆေး၊ ထည့်၊ ဖယ်ရှားပါ</translation>
@@ -860,7 +861,7 @@
             <translation type="unfinished">meek domain fronting ဖြင့် Moat သို့ ရောက်ပါ (ပိတ်ထားသည့်အခါ)</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location filename="../../desktop/byway/commands/bridges.py" line="+44" />
             <source>Passphrase of Byway's vault: </source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway vault ၏ စကားဝှက်စာကြောင်း- </translation>
@@ -963,7 +964,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+106" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ရောက်နိုင်သည်</translation>
@@ -975,13 +976,13 @@
             <translation type="unfinished">fronting လုပ်ရန် meek bridge စာကြောင်း မရှိပါ</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
+            <location filename="../../desktop/byway/commands/connect_args.py" line="+43" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">စာလုံးနှစ်လုံးပါ နိုင်ငံကုဒ်ကို မျှော်လင့်သည်၊ ဥပမာ IR</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>connect to Tor the best way this network allows, and stay connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ရက်ခွင့်ပြုသော အကောင်းဆုံးနည်းဖြင့် Tor သို့ ချိတ်ဆက်ပြီး ချိတ်ဆက်ထားပါ</translation>
@@ -1029,7 +1030,7 @@
             <translation type="unfinished">Moat ကို မမေးပါနှင့်၊ ပါဝင်ပြီးသား မြေပုံကို သုံးပါ</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+85" />
             <source>Checking which ways out answer from here...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤနေရာမှ မည်သည့်ထွက်ပေါက်များ တုံ့ပြန်သည်ကို စစ်ဆေးနေသည်...</translation>
@@ -1095,7 +1096,7 @@
             <translation type="unfinished">ချိတ်ဆက်မှု ဖြတ်ပြီးပါပြီ။</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
+            <location filename="../../desktop/byway/commands/diagnose_args.py" line="+24" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT ကို မျှော်လင့်သည်၊ ဥပမာ 8.8.8.8:53</translation>
@@ -1107,7 +1108,7 @@
             <translation type="unfinished">NAME=IP:PORT ကို မျှော်လင့်သည်</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+16" />
             <source>find out what this network blocks, and how</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤကွန်ရက်က ဘာကို ဘယ်လို ပိတ်ထားသည်ကို ရှာဖွေပါ</translation>
@@ -1174,7 +1175,7 @@
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../desktop/byway/commands/helper.py" line="+53" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="+61" />
             <source>seconds per step</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">အဆင့်တစ်ခုလျှင် စက္ကန့်</translation>
@@ -1198,7 +1199,7 @@
             <translation type="unfinished">မမေးဘဲ စမ်းသပ်မှုများကို သဘောတူပါ (script များအတွက်)</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-27" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">သဘောတူညီချက် မေးရန် terminal မရှိပါ- သဘောတူရန် --accept-risks ဖြင့် ထပ်ဖွင့်ပါ။</translation>
@@ -1258,19 +1259,19 @@
             <translation type="unfinished">အစီရင်ခံစာကို မပေးခဲ့ပါ- သင့်လိပ်စာကို ၎င်းထဲမှ ဖယ်ရှား၍ မရခဲ့ပါ။</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/helper.py" line="-31" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="-40" />
             <source>expected HOST:PORT, for example 127.0.0.1:8080</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">HOST:PORT ကို မျှော်လင့်သည်၊ ဥပမာ 127.0.0.1:8080</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+11" />
             <source>expected IP:PORT, for example 127.0.0.1:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT ကို မျှော်လင့်သည်၊ ဥပမာ 127.0.0.1:53</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>run a web-connectivity test helper (an uncensored control)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">web-connectivity test helper ကို ဖွင့်ပါ (ဆင်ဆာမရှိသော control)</translation>
@@ -1300,7 +1301,7 @@
             <translation type="unfinished">၎င်း၏ private key (PEM)</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location filename="../../desktop/byway/commands/helper.py" line="+26" />
             <source>--tls-cert and --tls-key go together.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">--tls-cert နှင့် --tls-key ကို အတူသုံးရမည်။</translation>
@@ -1312,13 +1313,13 @@
             <translation type="unfinished">ထိုလက်မှတ်နှင့် key ကို သုံး၍မရပါ- {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+35" />
             <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway ၏ မှတ်တမ်းဖိုင်တွဲတွင် ရောဂါရှာမှတ်တမ်း ထားပါ (လိပ်စာများနှင့် bridge များကို ဖယ်ရှားထားသည်)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+35" />
             <source>No diagnostic log this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤတစ်ကြိမ် ရောဂါရှာမှတ်တမ်း မရှိပါ- {why}</translation>
@@ -1532,7 +1533,7 @@
     <context>
         <name>CrashDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/errors.py" line="+32" />
+            <location filename="../../desktop/byway/ui/errors.py" line="+33" />
             <source>Something went wrong</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">တစ်ခုခု မှားသွားသည်</translation>
@@ -2336,7 +2337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+49" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဘာသာစကား</translation>
@@ -2372,7 +2373,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">လျှို့ဝှက်ချက်များကို ဤ session အတွက်သာ ထားမလား၊ Byway ၏ စာဝှက်ထားသော vault တွင် ထားမလား ရွေးပါ</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+5" />
+            <source>&amp;Change the vault passphrase...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">vault စကားဝှက်စာကြောင်း ပြောင်းရန် (&amp;C)...</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Type the vault's current passphrase, then choose a new one</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">vault ၏ လက်ရှိ စကားဝှက်စာကြောင်းကို ရိုက်ပါ၊ ထို့နောက် အသစ်တစ်ခု ရွေးပါ</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>&amp;Forget everything...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">အားလုံးကို မေ့ပစ် (&amp;F)...</translation>
@@ -2414,7 +2427,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">ထည့်သွင်းထားသော မုဒ်- ဆက်တင်များသည် {folder} တွင် ရှိသည်။</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+31" />
+            <source>The vault's passphrase was changed. From now on, only the new one opens it.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">vault ၏ စကားဝှက်စာကြောင်း ပြောင်းပြီးပါပြီ။ ယခုမှစ၍ အသစ်ကသာ ၎င်းကို ဖွင့်နိုင်သည်။</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Something unexpected went wrong. The passphrase was not changed: the vault still opens with its current passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">မမျှော်လင့်ထားသော အမှားတစ်ခု ဖြစ်ခဲ့သည်။ စကားဝှက်စာကြောင်း မပြောင်းပါ- vault ကို လက်ရှိ စကားဝှက်စာကြောင်းဖြင့် ဆက်ဖွင့်နိုင်သည်။</translation>
+        </message>
+        <message>
+            <location line="+18" />
             <source>Forget everything?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">အားလုံးကို မေ့ပစ်မလား။</translation>
@@ -2447,14 +2472,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+129" />
+            <location filename="../../desktop/byway/ui/window.py" line="+123" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+4" />
             <source>Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">လျှို့ဝှက်ချက်များ သိမ်းရာနေရာ...</translation>
@@ -2472,7 +2497,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">ဤ session အတွက်သာ သို့မဟုတ် Byway ၏ စာဝှက်ထားသော vault ကို ရွေးပါ</translation>
         </message>
         <message>
-            <location line="+108" />
+            <location line="+113" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2508,7 +2533,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">တင်ပြသူ၏ မှတ်စု (&amp;P)</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+23" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">DEMO- အတုပြုလုပ်ထားသော ကွန်ရက် ({name})။ မည်သည့်နေရာသို့မှ ဘာမှ မပို့ပါ။</translation>
@@ -2520,7 +2545,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (demo)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+15" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">သယ်ဆောင်နိုင်သော မုဒ်</translation>
@@ -2538,7 +2563,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+27" />
             <source>Something unexpected went wrong.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">မမျှော်လင့်ထားသော အမှားတစ်ခု ဖြစ်ခဲ့သည်။</translation>
@@ -2562,7 +2587,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">စမ်းသပ်မှုများ ပြီးဆုံးပြီ- {headline}</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+25" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ဤနေရာမှ မည်သည့်ထွက်ပေါက်များသို့ ရောက်နိုင်သည်ကို စစ်ဆေးနေသည် (စက္ကန့်အနည်းငယ်)...</translation>
@@ -2893,6 +2918,143 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">တောင်းဆိုချက် မအောင်မြင်ပါ။</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../desktop/byway/ui/passphrase_dialog.py" line="+36" />
+            <source>Change the vault passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">vault စကားဝှက်စာကြောင်း ပြောင်းရန်</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Type the current passphrase, then the new passphrase twice</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">လက်ရှိ စကားဝှက်စာကြောင်းကို ရိုက်ပါ၊ ထို့နောက် စကားဝှက်စာကြောင်းအသစ်ကို နှစ်ကြိမ် ရိုက်ပါ</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Type the passphrase that opens the vault now, then the new one twice. Your bridges and passwords stay in the vault; only the passphrase that opens it changes.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ယခု vault ကို ဖွင့်သော စကားဝှက်စာကြောင်းကို ရိုက်ပါ၊ ထို့နောက် အသစ်ကို နှစ်ကြိမ် ရိုက်ပါ။ သင့် bridge များနှင့် စကားဝှက်များ vault ထဲတွင် ဆက်ရှိနေမည်၊ ၎င်းကို ဖွင့်သော စကားဝှက်စာကြောင်းသာ ပြောင်းမည်။</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Current passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">လက်ရှိ စကားဝှက်စာကြောင်း</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>The passphrase that opens Byway's vault now</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ယခု Byway ၏ vault ကို ဖွင့်သော စကားဝှက်စာကြောင်း</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Current passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">လက်ရှိ စကားဝှက်စာကြောင်း-</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်းအသစ်</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>A new passphrase for Byway's vault, at least 8 characters</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Byway ၏ vault အတွက် စကားဝှက်စာကြောင်းအသစ်၊ အနည်းဆုံး စာလုံး 8 လုံး</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်းအသစ်-</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase again</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်းအသစ် ထပ်မံ</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Type the same passphrase again, to be sure</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">သေချာစေရန် တူညီသော စကားဝှက်စာကြောင်းကို ထပ်ရိုက်ပါ</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Again:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ထပ်မံ-</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>There is no way to recover a forgotten passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">မေ့သွားသော စကားဝှက်စာကြောင်းကို ပြန်ရယူရန် နည်းလမ်း မရှိပါ။</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+1" />
+            <source>Change passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်း ပြောင်းရန်</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Re-encrypt the vault under the new passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">vault ကို စကားဝှက်စာကြောင်းအသစ်ဖြင့် ပြန်လည် စာဝှက်ရန်</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+1" />
+            <source>Cancel</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ပယ်ဖျက်</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Close without changing the passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်း မပြောင်းဘဲ ပိတ်ရန်</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Type the passphrase that opens the vault now.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">ယခု vault ကို ဖွင့်သော စကားဝှက်စာကြောင်းကို ရိုက်ပါ။</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Choose a passphrase of at least 8 characters.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">အနည်းဆုံး စာလုံး 8 လုံးပါ စကားဝှက်စာကြောင်းကို ရွေးပါ။</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The two passphrases are not the same.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်း နှစ်ခု မတူပါ။</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The new passphrase is the same as the current one.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">စကားဝှက်စာကြောင်းအသစ်သည် လက်ရှိ စကားဝှက်စာကြောင်းနှင့် တူနေသည်။</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Checking the current passphrase and re-encrypting the vault...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">လက်ရှိ စကားဝှက်စာကြောင်းကို စစ်ဆေးပြီး vault ကို ပြန်လည် စာဝှက်နေသည်...</translation>
         </message>
     </context>
     <context>
@@ -3349,6 +3511,12 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>SOCKS4 proxies take no user name or password.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">SOCKS4 proxy များသည် အသုံးပြုသူအမည် သို့မဟုတ် စကားဝှက် မယူပါ။</translation>
+        </message>
+        <message>
+            <location line="+141" />
+            <source>Secrets are not kept in Byway's vault now, so there is no passphrase to change.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">လျှို့ဝှက်ချက်များကို ယခု Byway ၏ vault တွင် မသိမ်းထားပါ၊ ထို့ကြောင့် ပြောင်းစရာ စကားဝှက်စာကြောင်း မရှိပါ။</translation>
         </message>
     </context>
     <context>
@@ -4099,7 +4267,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Tray</name>
         <message>
-            <location filename="../../desktop/byway/ui/tray.py" line="+33" />
+            <location filename="../../desktop/byway/ui/tray.py" line="+30" />
             <source>Connect</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ချိတ်ဆက်ရန်</translation>
@@ -4150,7 +4318,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+157" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} သည် ဤ Byway ဗားရှင်းတွင် မရနိုင်ပါ ({detail})။</translation>
@@ -4169,7 +4337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">ချိတ်ဆက်နေသည်</translation>
         </message>
         <message>
-            <location line="+170" />
+            <location line="+189" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Demo မုဒ်- တောင်းဆိုချက် မပို့ပါ၊ ထို့ကြောင့် Moat ထံမှ bridge မတောင်းပါ။</translation>
@@ -4420,7 +4588,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+118" />
+            <location filename="../../desktop/byway/ui/app.py" line="+123" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Demo မုဒ်</translation>

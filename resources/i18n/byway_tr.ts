@@ -10,7 +10,7 @@
             <translation type="unfinished">Tor röleleri buradan bir el sıkışmaya {ms} ms içinde yanıt verdi</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Tor's own handshake is blocked here (connections open, then stall)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor'un kendi el sıkışması burada engelli (bağlantılar açılıyor, sonra takılıyor)</translation>
@@ -77,18 +77,19 @@
         </message>
         <message>
             <location line="+7" />
+            <location line="+11" />
             <source>obfs4 bridges can be reached, but their handshakes were reset or stalled</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">obfs4 köprülerine ulaşılabiliyor, ama el sıkışmaları kesildi ya da takıldı</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="-7" />
             <source>none of these {name} bridges could be reached from here</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">bu {name} köprülerinin hiçbirine buradan ulaşılamadı</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+33" />
             <source>these are your own bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">bunlar sizin kendi köprüleriniz</translation>
@@ -740,7 +741,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+27" />
+            <location filename="../../desktop/byway/cli.py" line="+26" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu ağın neyi engellediğini öğrenin, hangi çıkış yolunun işe yarayacağını görün ve bağlanın.</translation>
@@ -770,7 +771,7 @@
             <translation type="unfinished">{path} taşınabilir klasör olarak kullanılamıyor: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/bridges.py" line="+41" />
+            <location filename="../../desktop/byway/commands/bridges_args.py" line="+23" />
             <source>list, check, add and remove bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">köprüleri listele, denetle, ekle ve kaldır</translation>
@@ -860,7 +861,7 @@
             <translation type="unfinished">Moat'a meek domain fronting ile ulaş (engelli olduğunda)</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location filename="../../desktop/byway/commands/bridges.py" line="+44" />
             <source>Passphrase of Byway's vault: </source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway kasasının parolası: </translation>
@@ -963,7 +964,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+106" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ulaşılabilir</translation>
@@ -975,13 +976,13 @@
             <translation type="unfinished">domain fronting için bir meek köprü satırı yok</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
+            <location filename="../../desktop/byway/commands/connect_args.py" line="+43" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">iki harfli bir ülke kodu bekleniyordu, örneğin IR</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>connect to Tor the best way this network allows, and stay connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Tor'a bu ağın izin verdiği en iyi yolla bağlan ve bağlı kal</translation>
@@ -1029,7 +1030,7 @@
             <translation type="unfinished">Moat'a sorma; yerleşik haritayı kullan</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+85" />
             <source>Checking which ways out answer from here...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Buradan hangi çıkış yollarının yanıt verdiği denetleniyor...</translation>
@@ -1095,7 +1096,7 @@
             <translation type="unfinished">Bağlantı kesildi.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
+            <location filename="../../desktop/byway/commands/diagnose_args.py" line="+24" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT bekleniyordu, örneğin 8.8.8.8:53</translation>
@@ -1107,7 +1108,7 @@
             <translation type="unfinished">AD=IP:PORT bekleniyordu</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+16" />
             <source>find out what this network blocks, and how</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">bu ağın neyi nasıl engellediğini öğren</translation>
@@ -1174,7 +1175,7 @@
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../desktop/byway/commands/helper.py" line="+53" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="+61" />
             <source>seconds per step</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">adım başına saniye</translation>
@@ -1198,7 +1199,7 @@
             <translation type="unfinished">testleri sormadan onayla (betikler için)</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-27" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Onay istemek için terminal yok: kabul etmek için --accept-risks ile yeniden çalıştırın.</translation>
@@ -1258,19 +1259,19 @@
             <translation type="unfinished">Rapor verilmedi: adresiniz rapordan çıkarılamadı.</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/helper.py" line="-31" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="-40" />
             <source>expected HOST:PORT, for example 127.0.0.1:8080</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">ANAMAKİNE:PORT bekleniyordu, örneğin 127.0.0.1:8080</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+11" />
             <source>expected IP:PORT, for example 127.0.0.1:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">IP:PORT bekleniyordu, örneğin 127.0.0.1:53</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>run a web-connectivity test helper (an uncensored control)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">bir web-connectivity test yardımcısı çalıştır (sansürsüz bir kontrol)</translation>
@@ -1300,7 +1301,7 @@
             <translation type="unfinished">özel anahtarı (PEM)</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location filename="../../desktop/byway/commands/helper.py" line="+26" />
             <source>--tls-cert and --tls-key go together.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">--tls-cert ile --tls-key birlikte kullanılır.</translation>
@@ -1312,13 +1313,13 @@
             <translation type="unfinished">Bu sertifika ve anahtar kullanılamıyor: {reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+35" />
             <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway'in günlük klasöründe bir tanılama günlüğü tut (adresler ve köprüler çıkarılır)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+35" />
             <source>No diagnostic log this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bu kez tanılama günlüğü yok: {why}</translation>
@@ -1532,7 +1533,7 @@
     <context>
         <name>CrashDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/errors.py" line="+32" />
+            <location filename="../../desktop/byway/ui/errors.py" line="+33" />
             <source>Something went wrong</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bir şeyler ters gitti</translation>
@@ -2336,7 +2337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+49" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Dil</translation>
@@ -2372,7 +2373,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Gizli bilgileri yalnızca bu oturum için tutmak ile Byway'in şifreli kasası arasında seçim yapın</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+5" />
+            <source>&amp;Change the vault passphrase...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasa parolasını &amp;değiştir...</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Type the vault's current passphrase, then choose a new one</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasanın geçerli parolasını yazın, ardından yeni bir parola seçin</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>&amp;Forget everything...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Her şeyi &amp;unut...</translation>
@@ -2414,7 +2427,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Kurulu kip: ayarlar {folder} içinde.</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+31" />
+            <source>The vault's passphrase was changed. From now on, only the new one opens it.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasanın parolası değiştirildi. Bundan sonra onu yalnızca yeni parola açar.</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Something unexpected went wrong. The passphrase was not changed: the vault still opens with its current passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Beklenmeyen bir şey ters gitti. Parola değiştirilmedi: kasa hâlâ geçerli parolasıyla açılıyor.</translation>
+        </message>
+        <message>
+            <location line="+18" />
             <source>Forget everything?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Her şey unutulsun mu?</translation>
@@ -2447,14 +2472,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+129" />
+            <location filename="../../desktop/byway/ui/window.py" line="+123" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+4" />
             <source>Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Gizli bilgilerin saklandığı yer...</translation>
@@ -2472,7 +2497,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Yalnızca bu oturum ile Byway'in şifreli kasası arasında seçim yapın</translation>
         </message>
         <message>
-            <location line="+108" />
+            <location line="+113" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2508,7 +2533,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">&amp;Sunucu notu</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+23" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">DEMO: benzetilmiş ağ ({name}). Hiçbir yere hiçbir şey gönderilmiyor.</translation>
@@ -2520,7 +2545,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway (demo)</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+15" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Taşınabilir kip</translation>
@@ -2538,7 +2563,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Demo</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+27" />
             <source>Something unexpected went wrong.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Beklenmeyen bir şey ters gitti.</translation>
@@ -2562,7 +2587,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Testler bitti: {headline}</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+25" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Buradan hangi çıkış yollarına ulaşılabildiği denetleniyor (birkaç saniye)...</translation>
@@ -2893,6 +2918,143 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">İstek başarısız oldu.</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../desktop/byway/ui/passphrase_dialog.py" line="+36" />
+            <source>Change the vault passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasa parolasını değiştir</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Type the current passphrase, then the new passphrase twice</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Geçerli parolayı, ardından yeni parolayı iki kez yazın</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Type the passphrase that opens the vault now, then the new one twice. Your bridges and passwords stay in the vault; only the passphrase that opens it changes.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasayı şu anda açan parolayı, ardından yenisini iki kez yazın. Köprüleriniz ve parolalarınız kasada kalır; yalnızca onu açan parola değişir.</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Current passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Geçerli parola</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>The passphrase that opens Byway's vault now</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Byway'in kasasını şu anda açan parola</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Current passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Geçerli parola:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Yeni parola</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>A new passphrase for Byway's vault, at least 8 characters</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Byway'in kasası için en az 8 karakterlik yeni bir parola</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Yeni parola:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase again</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Yeni parola yeniden</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Type the same passphrase again, to be sure</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Emin olmak için aynı parolayı yeniden yazın</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Again:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Yeniden:</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>There is no way to recover a forgotten passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Unutulan bir parolayı kurtarmanın yolu yoktur.</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+1" />
+            <source>Change passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Parolayı değiştir</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Re-encrypt the vault under the new passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasayı yeni parolayla yeniden şifrele</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+1" />
+            <source>Cancel</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">İptal</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Close without changing the passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Parolayı değiştirmeden kapat</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Type the passphrase that opens the vault now.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Kasayı şu anda açan parolayı yazın.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Choose a passphrase of at least 8 characters.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">En az 8 karakterlik bir parola seçin.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The two passphrases are not the same.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">İki parola aynı değil.</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The new passphrase is the same as the current one.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Yeni parola geçerli parolayla aynı.</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Checking the current passphrase and re-encrypting the vault...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Geçerli parola denetleniyor ve kasa yeniden şifreleniyor...</translation>
         </message>
     </context>
     <context>
@@ -3349,6 +3511,12 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>SOCKS4 proxies take no user name or password.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">SOCKS4 proxy'leri kullanıcı adı ya da parola almaz.</translation>
+        </message>
+        <message>
+            <location line="+141" />
+            <source>Secrets are not kept in Byway's vault now, so there is no passphrase to change.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Gizli bilgiler şu anda Byway'in kasasında tutulmuyor, bu yüzden değiştirilecek bir parola yok.</translation>
         </message>
     </context>
     <context>
@@ -4099,7 +4267,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Tray</name>
         <message>
-            <location filename="../../desktop/byway/ui/tray.py" line="+33" />
+            <location filename="../../desktop/byway/ui/tray.py" line="+30" />
             <source>Connect</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Bağlan</translation>
@@ -4150,7 +4318,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+157" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">{what} Byway'in bu sürümünde yok ({detail}).</translation>
@@ -4169,7 +4337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Bağlanıyor</translation>
         </message>
         <message>
-            <location line="+170" />
+            <location line="+189" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Demo kipi: hiçbir istek gönderilmez, bu yüzden Moat'tan köprü istenmez.</translation>
@@ -4420,7 +4588,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+118" />
+            <location filename="../../desktop/byway/ui/app.py" line="+123" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Demo kipi</translation>

@@ -10,7 +10,7 @@
             <translation type="unfinished">Tor 中继在 {ms} ms 内响应了从这里发起的握手</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+10" />
             <source>Tor's own handshake is blocked here (connections open, then stall)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这里封锁了 Tor 本身的握手（连接能建立，随后卡住）</translation>
@@ -77,18 +77,19 @@
         </message>
         <message>
             <location line="+7" />
+            <location line="+11" />
             <source>obfs4 bridges can be reached, but their handshakes were reset or stalled</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">可以连到 obfs4 网桥，但它们的握手被重置或卡住了</translation>
         </message>
         <message>
-            <location line="+4" />
+            <location line="-7" />
             <source>none of these {name} bridges could be reached from here</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">从这里无法连到这些 {name} 网桥中的任何一个</translation>
         </message>
         <message>
-            <location line="+28" />
+            <location line="+33" />
             <source>these are your own bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这些是你自己的网桥</translation>
@@ -740,7 +741,7 @@
     <context>
         <name>Cli</name>
         <message>
-            <location filename="../../desktop/byway/cli.py" line="+27" />
+            <location filename="../../desktop/byway/cli.py" line="+26" />
             <source>Find out what this network blocks, learn which way out should work, and connect.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">查明这个网络封锁了什么，了解哪条出路应该可行，然后连接。</translation>
@@ -770,7 +771,7 @@
             <translation type="unfinished">无法将 {path} 用作便携文件夹：{reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/bridges.py" line="+41" />
+            <location filename="../../desktop/byway/commands/bridges_args.py" line="+23" />
             <source>list, check, add and remove bridges</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">列出、检查、添加和移除网桥</translation>
@@ -860,7 +861,7 @@
             <translation type="unfinished">通过 meek 域前置（domain fronting）访问 Moat（当它被封锁时）</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location filename="../../desktop/byway/commands/bridges.py" line="+44" />
             <source>Passphrase of Byway's vault: </source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway 保险库的密码短语： </translation>
@@ -963,7 +964,7 @@
         </message>
         <message>
             <location line="+2" />
-            <location filename="../../desktop/byway/commands/diagnose.py" line="+180" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="+106" />
             <source>reachable</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">可以连通</translation>
@@ -975,13 +976,13 @@
             <translation type="unfinished">没有可用于域前置的 meek 网桥行</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/connect.py" line="+72" />
+            <location filename="../../desktop/byway/commands/connect_args.py" line="+43" />
             <source>expected a two-letter country code, like IR</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为两个字母的国家代码，例如 IR</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>connect to Tor the best way this network allows, and stay connected</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">用这个网络允许的最佳方式连接 Tor，并保持连接</translation>
@@ -1029,7 +1030,7 @@
             <translation type="unfinished">不询问 Moat；使用内置的映射表</translation>
         </message>
         <message>
-            <location line="+30" />
+            <location filename="../../desktop/byway/commands/connect.py" line="+85" />
             <source>Checking which ways out answer from here...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在检查从这里哪些出路有响应...</translation>
@@ -1095,7 +1096,7 @@
             <translation type="unfinished">已断开连接。</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/diagnose.py" line="-143" />
+            <location filename="../../desktop/byway/commands/diagnose_args.py" line="+24" />
             <source>expected IP:PORT, for example 8.8.8.8:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为 IP:端口，例如 8.8.8.8:53</translation>
@@ -1107,7 +1108,7 @@
             <translation type="unfinished">应为 名称=IP:端口</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+16" />
             <source>find out what this network blocks, and how</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">查明这个网络封锁了什么，以及如何封锁</translation>
@@ -1174,7 +1175,7 @@
         </message>
         <message>
             <location line="+1" />
-            <location filename="../../desktop/byway/commands/helper.py" line="+53" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="+61" />
             <source>seconds per step</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">每一步的秒数</translation>
@@ -1198,7 +1199,7 @@
             <translation type="unfinished">无需提示即同意测试（用于脚本）</translation>
         </message>
         <message>
-            <location line="+48" />
+            <location filename="../../desktop/byway/commands/diagnose.py" line="-27" />
             <source>No terminal to ask for consent: run again with --accept-risks to agree.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">没有终端可以征求同意：请加上 --accept-risks 重新运行以表示同意。</translation>
@@ -1258,19 +1259,19 @@
             <translation type="unfinished">报告未予提供：无法从中移除你的地址。</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/helper.py" line="-31" />
+            <location filename="../../desktop/byway/commands/helper_args.py" line="-40" />
             <source>expected HOST:PORT, for example 127.0.0.1:8080</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为 主机:端口，例如 127.0.0.1:8080</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+11" />
             <source>expected IP:PORT, for example 127.0.0.1:53</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">应为 IP:端口，例如 127.0.0.1:53</translation>
         </message>
         <message>
-            <location line="+7" />
+            <location line="+14" />
             <source>run a web-connectivity test helper (an uncensored control)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">运行 web-connectivity 测试助手（一个未受审查的对照点）</translation>
@@ -1300,7 +1301,7 @@
             <translation type="unfinished">它的私钥（PEM）</translation>
         </message>
         <message>
-            <location line="+11" />
+            <location filename="../../desktop/byway/commands/helper.py" line="+26" />
             <source>--tls-cert and --tls-key go together.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">--tls-cert 和 --tls-key 必须一起使用。</translation>
@@ -1312,13 +1313,13 @@
             <translation type="unfinished">无法使用该证书和密钥：{reason}</translation>
         </message>
         <message>
-            <location filename="../../desktop/byway/commands/logging_setup.py" line="+30" />
+            <location filename="../../desktop/byway/commands/logging_setup.py" line="+35" />
             <source>keep a diagnostic log in Byway's log folder (addresses and bridges are removed from it)</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">在 Byway 的日志文件夹中保存诊断日志（其中的地址和网桥会被移除）</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+35" />
             <source>No diagnostic log this time: {why}</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">这次没有诊断日志：{why}</translation>
@@ -1532,7 +1533,7 @@
     <context>
         <name>CrashDialog</name>
         <message>
-            <location filename="../../desktop/byway/ui/errors.py" line="+32" />
+            <location filename="../../desktop/byway/ui/errors.py" line="+33" />
             <source>Something went wrong</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">出了点问题</translation>
@@ -2336,7 +2337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>GeneralTab</name>
         <message>
-            <location filename="../../desktop/byway/ui/pages/settings.py" line="+43" />
+            <location filename="../../desktop/byway/ui/pages/settings.py" line="+49" />
             <source>Language</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">语言</translation>
@@ -2372,7 +2373,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">选择只在本次会话中保留机密信息，还是保存在 Byway 的加密保险库中</translation>
         </message>
         <message>
-            <location line="+9" />
+            <location line="+5" />
+            <source>&amp;Change the vault passphrase...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">更改保险库密码短语(&amp;C)...</translation>
+        </message>
+        <message>
+            <location line="+1" />
+            <source>Type the vault's current passphrase, then choose a new one</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">输入保险库的当前密码短语，然后选择一个新的</translation>
+        </message>
+        <message>
+            <location line="+13" />
             <source>&amp;Forget everything...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">全部清除(&amp;F)...</translation>
@@ -2414,7 +2427,19 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">安装模式：设置保存在 {folder}。</translation>
         </message>
         <message>
-            <location line="+17" />
+            <location line="+31" />
+            <source>The vault's passphrase was changed. From now on, only the new one opens it.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">保险库的密码短语已更改。从现在起，只有新的密码短语能打开它。</translation>
+        </message>
+        <message>
+            <location line="+14" />
+            <source>Something unexpected went wrong. The passphrase was not changed: the vault still opens with its current passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">发生了意外错误。密码短语没有更改：保险库仍可用当前的密码短语打开。</translation>
+        </message>
+        <message>
+            <location line="+18" />
             <source>Forget everything?</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">要全部清除吗？</translation>
@@ -2447,14 +2472,14 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../desktop/byway/ui/window.py" line="+129" />
+            <location filename="../../desktop/byway/ui/window.py" line="+123" />
             <location line="+1" />
             <source>Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">Byway</translation>
         </message>
         <message>
-            <location line="+13" />
+            <location line="+4" />
             <source>Where secrets are kept...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">机密信息保存位置...</translation>
@@ -2472,7 +2497,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">选择只在本次会话中保留，还是使用 Byway 的加密保险库</translation>
         </message>
         <message>
-            <location line="+108" />
+            <location line="+113" />
             <source>&amp;Byway</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">&amp;Byway</translation>
@@ -2508,7 +2533,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">演示者备注(&amp;P)</translation>
         </message>
         <message>
-            <location line="+25" />
+            <location line="+23" />
             <source>DEMO: simulated network ({name}). Nothing is sent anywhere.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">演示：模拟网络（{name}）。不会向任何地方发送任何内容。</translation>
@@ -2520,7 +2545,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">Byway（演示）</translation>
         </message>
         <message>
-            <location line="+31" />
+            <location line="+15" />
             <source>Portable mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">便携模式</translation>
@@ -2538,7 +2563,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">演示</translation>
         </message>
         <message>
-            <location line="+23" />
+            <location line="+27" />
             <source>Something unexpected went wrong.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">发生了意外错误。</translation>
@@ -2562,7 +2587,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">测试已完成：{headline}</translation>
         </message>
         <message>
-            <location line="+51" />
+            <location line="+25" />
             <source>Checking which ways out can be reached from here (a few seconds)...</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">正在检查从这里能连到哪些出路（需要几秒钟）...</translation>
@@ -2893,6 +2918,143 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>The request failed.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">请求失败。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PassphraseDialog</name>
+        <message>
+            <location filename="../../desktop/byway/ui/passphrase_dialog.py" line="+36" />
+            <source>Change the vault passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">更改保险库密码短语</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Type the current passphrase, then the new passphrase twice</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">输入当前密码短语，然后输入两次新密码短语</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Type the passphrase that opens the vault now, then the new one twice. Your bridges and passwords stay in the vault; only the passphrase that opens it changes.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">请输入现在能打开保险库的密码短语，然后输入两次新的密码短语。你的网桥和密码仍保存在保险库中；改变的只是打开它的密码短语。</translation>
+        </message>
+        <message>
+            <location line="+7" />
+            <source>Current passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">当前密码短语</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>The passphrase that opens Byway's vault now</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">现在能打开 Byway 保险库的密码短语</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Current passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">当前密码短语：</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">新密码短语</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>A new passphrase for Byway's vault, at least 8 characters</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">Byway 保险库的新密码短语，至少 8 个字符</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">新密码短语：</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>New passphrase again</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">再次输入新密码短语</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Type the same passphrase again, to be sure</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">再输入一次相同的密码短语，以确保无误</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Again:</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">再次：</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>There is no way to recover a forgotten passphrase.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">忘记的密码短语无法找回。</translation>
+        </message>
+        <message>
+            <location line="+9" />
+            <location line="+1" />
+            <source>Change passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">更改密码短语</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Re-encrypt the vault under the new passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">用新密码短语重新加密保险库</translation>
+        </message>
+        <message>
+            <location line="+4" />
+            <location line="+1" />
+            <source>Cancel</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">取消</translation>
+        </message>
+        <message>
+            <location line="+0" />
+            <source>Close without changing the passphrase</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">关闭，不更改密码短语</translation>
+        </message>
+        <message>
+            <location line="+30" />
+            <source>Type the passphrase that opens the vault now.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">请输入现在能打开保险库的密码短语。</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>Choose a passphrase of at least 8 characters.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">请选择至少 8 个字符的密码短语。</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The two passphrases are not the same.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">两次输入的密码短语不一致。</translation>
+        </message>
+        <message>
+            <location line="+2" />
+            <source>The new passphrase is the same as the current one.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">新密码短语与当前的相同。</translation>
+        </message>
+        <message>
+            <location line="+21" />
+            <source>Checking the current passphrase and re-encrypting the vault...</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">正在检查当前密码短语并重新加密保险库...</translation>
         </message>
     </context>
     <context>
@@ -3349,6 +3511,12 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <source>SOCKS4 proxies take no user name or password.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">SOCKS4 代理不使用用户名或密码。</translation>
+        </message>
+        <message>
+            <location line="+141" />
+            <source>Secrets are not kept in Byway's vault now, so there is no passphrase to change.</source>
+            <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
+            <translation type="unfinished">机密信息现在没有保存在 Byway 的保险库中，因此没有可更改的密码短语。</translation>
         </message>
     </context>
     <context>
@@ -4099,7 +4267,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Tray</name>
         <message>
-            <location filename="../../desktop/byway/ui/tray.py" line="+33" />
+            <location filename="../../desktop/byway/ui/tray.py" line="+30" />
             <source>Connect</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">连接</translation>
@@ -4150,7 +4318,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>Ui</name>
         <message>
-            <location filename="../../desktop/byway/ui/ports.py" line="+156" />
+            <location filename="../../desktop/byway/ui/ports.py" line="+157" />
             <source>{what} is not available in this build of Byway ({detail}).</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">此版本的 Byway 中没有 {what}（{detail}）。</translation>
@@ -4169,7 +4337,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
             <translation type="unfinished">正在连接</translation>
         </message>
         <message>
-            <location line="+170" />
+            <location line="+189" />
             <source>Demo mode: no request is sent, so Moat is not asked for bridges.</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">演示模式：不发送任何请求，所以不会向 Moat 请求网桥。</translation>
@@ -4420,7 +4588,7 @@ Use it to talk about offline preparation: saved bridges, mesh messengers, and kn
     <context>
         <name>window</name>
         <message>
-            <location filename="../../desktop/byway/ui/app.py" line="+118" />
+            <location filename="../../desktop/byway/ui/app.py" line="+123" />
             <source>Demo mode</source>
             <translatorcomment>machine-drafted: awaiting review by a native speaker</translatorcomment>
             <translation type="unfinished">演示模式</translation>

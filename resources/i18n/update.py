@@ -151,8 +151,10 @@ def merge(
         if translation is None:
             translation = ET.SubElement(message, "translation", type="unfinished")
         comment = message.find("translatorcomment")
-        still_draft = (
-            translation.get("type") == "unfinished" and comment is not None and comment.text == REVIEW_NOTE
+        # Unfinished without any comment: lupdate's own guess (it copies the translation of the same
+        # text from another context), never a reviewer's; the draft replaces it and is marked as one.
+        still_draft = translation.get("type") == "unfinished" and (
+            comment is None or comment.text == REVIEW_NOTE
         )
         if source in drafts and (not (translation.text or "").strip() or still_draft):
             translation.text = drafts[source]

@@ -226,7 +226,11 @@ class VaultSecretStore:
         return tuple(sorted(self._secrets))
 
     def change_passphrase(self, passphrase: str, params: ScryptParams | None = None) -> None:
-        """Re-encrypt under a new passphrase (and new salt); the old file stays until the rename."""
+        """Re-encrypt under a new passphrase (and new salt); the old file stays until the rename.
+
+        On any failure before the rename (a write refused, or anything unexpected) the file and this
+        object keep the old key, so the old passphrase still opens the vault and later saves use it.
+        """
         params = params or self._header.params
         salt = os.urandom(16)
         old = (self._key, self._header)
@@ -234,6 +238,6 @@ class VaultSecretStore:
         self._header = _Header(params, salt, os.urandom(12), check)
         try:
             self._save(self._secrets)
-        except StorageUnavailable:
+        except BaseException:
             self._key, self._header = old
             raise

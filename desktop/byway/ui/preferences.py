@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from byway.i18n import translate
-from byway.store.errors import SecretStorageChoice
+from byway.store.errors import SecretStorageChoice, StoreError
 from byway.store.locations import Locations
 from byway.store.secrets import SecretStore, new_secret_id
 from byway.store.settings import Settings, save_settings
@@ -183,6 +183,25 @@ class Preferences:
                 if value is not None and store.get(secret_id) is None:
                     store.set(secret_id, value)
         self.secrets = store
+
+    @_one_at_a_time
+    def change_vault_passphrase(self, current: str, new: str) -> None:
+        """On the worker (scrypt is slow): check ``current`` against the vault file, then re-encrypt
+        every secret under ``new``. A wrong ``current`` raises VaultPassphraseWrong before anything
+        is written; a failed write raises StorageUnavailable. Either way the file, its passphrase and
+        the open store stay as they were (the new file replaces the old one atomically)."""
+        from byway.store.vault import VaultSecretStore
+
+        store = self.secrets
+        if not isinstance(store, VaultSecretStore):
+            raise StoreError(
+                translate(
+                    "Settings",
+                    "Secrets are not kept in Byway's vault now, so there is no passphrase to change.",
+                )
+            )
+        VaultSecretStore.unlock(store.path, current)  # VaultPassphraseWrong, in words
+        store.change_passphrase(new)
 
     @_one_at_a_time
     def save_ui(self, key: str, value: str | int | bool) -> None:

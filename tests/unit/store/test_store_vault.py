@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from byway.store import ScryptParams, VaultCorrupted, VaultPassphraseWrong, VaultSecretStore
+from byway.store import (
+    ScryptParams,
+    StorageUnavailable,
+    VaultCorrupted,
+    VaultPassphraseWrong,
+    VaultSecretStore,
+)
 from byway.store.vault import _PREFIX, MAGIC
 
 from .conftest import FAST_KDF
@@ -127,3 +133,32 @@ def test_change_passphrase(tmp_path: Path) -> None:
     with pytest.raises(VaultPassphraseWrong):
         VaultSecretStore.unlock(path, "old")
     assert VaultSecretStore.unlock(path, "new").get("proxy/eeeeeeee") == "bob:pw"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [StorageUnavailable(Path("/gone/v"), "the folder is gone"), MemoryError(), RuntimeError("a bug")],
+    ids=["write-refused", "memory", "unexpected"],
+)
+def test_failed_change_passphrase_keeps_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> None:
+    """Whatever stops the re-encryption, the file and the open vault keep the old passphrase."""
+    path = tmp_path / "v"
+    vault = VaultSecretStore.create(path, "old", FAST_KDF)
+    vault.set("proxy/eeeeeeee", "bob:pw")
+    before = path.read_bytes()
+
+    def refuse(target: Path, data: bytes) -> None:
+        raise error
+
+    monkeypatch.setattr("byway.store.vault.write_atomic", refuse)
+    with pytest.raises(type(error)):
+        vault.change_passphrase("new")
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    with pytest.raises(VaultPassphraseWrong):
+        VaultSecretStore.unlock(path, "new")
+    vault.set("proxy/ffffffff", "later")  # the open vault still writes under the old passphrase
+    reopened = VaultSecretStore.unlock(path, "old")
+    assert (reopened.get("proxy/eeeeeeee"), reopened.get("proxy/ffffffff")) == ("bob:pw", "later")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,7 +21,10 @@ from byway.ui.pages.bridges import BridgesTab, RunBlocking
 from byway.ui.pages.proxy import ProxyTab
 from byway.ui.preferences import Preferences
 from byway.ui.translation import available_languages, native_name
-from byway.ui.widgets import Page, button, label, named
+from byway.ui.widgets import Page, announce, button, label, named
+
+if TYPE_CHECKING:
+    from byway.ui.passphrase_dialog import PassphraseDialog
 
 
 def isolated(path: object) -> str:
@@ -56,8 +62,18 @@ class GeneralTab(QWidget):
         )
         self.storage_button.clicked.connect(self.storage_requested)
         storage_row.addWidget(self.storage_button)
+        self.passphrase_button = button(
+            self.tr("&Change the vault passphrase..."),
+            self.tr("Type the vault's current passphrase, then choose a new one"),
+        )
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        storage_row.addWidget(self.passphrase_button)
         storage_row.addStretch(1)
         layout.addLayout(storage_row)
+        self.passphrase_changed = label("", "good")
+        self.passphrase_changed.hide()
+        layout.addWidget(self.passphrase_changed)
+        self.passphrase_dialog: PassphraseDialog | None = None
         layout.addStretch(1)
         row = QHBoxLayout()
         self.forget = button(
@@ -105,6 +121,52 @@ class GeneralTab(QWidget):
         )
         self.storage.setText(f"{mode}\n{where}")
         self.storage_button.setVisible(kind is not SecretStorageChoice.KEYRING)
+        self.passphrase_button.setVisible(kind is SecretStorageChoice.VAULT)
+        if kind is not SecretStorageChoice.VAULT:
+            self.passphrase_changed.hide()
+
+    def change_passphrase(self) -> PassphraseDialog:
+        """Ask for the vault's current passphrase and a new one; check and re-encrypt on the worker."""
+        if self.passphrase_dialog is not None:
+            self.passphrase_dialog.raise_()
+            return self.passphrase_dialog
+        from byway.ui.passphrase_dialog import PassphraseDialog
+
+        dialog = PassphraseDialog(self)
+        dialog.setModal(True)
+        dialog.submitted.connect(lambda current, new: self._change(dialog, current, new))
+        dialog.finished.connect(lambda _: setattr(self, "passphrase_dialog", None))
+        self.passphrase_dialog = dialog
+        self.passphrase_changed.hide()
+        dialog.show()
+        return dialog
+
+    def _change(self, dialog: PassphraseDialog, current: str, new: str) -> None:
+        prefs = self.prefs
+
+        def changed(_: object) -> None:
+            dialog.finish()
+            text = self.tr("The vault's passphrase was changed. From now on, only the new one opens it.")
+            self.passphrase_changed.setText(text)
+            self.passphrase_changed.show()
+            announce(self, text)
+            self.passphrase_button.setFocus()
+
+        def failed(error: BaseException) -> None:
+            from byway.store.errors import StoreError, VaultPassphraseWrong
+
+            if isinstance(error, StoreError):
+                text = error.message
+            else:
+                logging.getLogger(__name__).error("changing the vault passphrase failed", exc_info=error)
+                text = self.tr(
+                    "Something unexpected went wrong. The passphrase was not changed: the vault"
+                    " still opens with its current passphrase."
+                )
+            dialog.show_problem(text, wrong_current=isinstance(error, VaultPassphraseWrong))
+            announce(dialog, text, assertive=True)
+
+        self.run(lambda: prefs.change_vault_passphrase(current, new), changed, failed)
 
     def _language_changed(self) -> None:
         code = str(self.language.currentData())
