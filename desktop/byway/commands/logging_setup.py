@@ -63,6 +63,7 @@ def setup_logging(args: argparse.Namespace) -> None:
         return  # off, and no file log to close: the scrubbing machinery is not needed (~20 ms)
 
     from byway.store.logs import configure_logging  # not needed to build the parser
+
     try:
         path = configure_logging(locations, enabled)
     except StoreError as error:
