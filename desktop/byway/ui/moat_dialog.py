@@ -75,12 +75,12 @@ class MoatDialog(QDialog):
         buttons = QDialogButtonBox()
         self.submit = buttons.addButton(self.tr("Get bridges"), QDialogButtonBox.ButtonRole.AcceptRole)
         named(self.submit, self.tr("Get bridges"), self.tr("Send the answer and receive bridges"))
-        self.submit.setDefault(True)
         close = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         named(close, self.tr("Cancel"), self.tr("Close without requesting bridges"))
         buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.submit.setDefault(True)  # once inside the dialog: it is then the dialog's main default
         self.answer.setFocus()
 
     def _busy(self, busy: bool, text: str) -> None:

@@ -115,9 +115,9 @@ class StorageDialog(QDialog):
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton(self.tr("Continue"), QDialogButtonBox.ButtonRole.AcceptRole)
         named(self.ok, self.tr("Continue"), self.tr("Keep secrets the way chosen above"))
-        self.ok.setDefault(True)
         buttons.accepted.connect(self._submit)
         layout.addWidget(buttons)
+        self.ok.setDefault(True)  # once inside the dialog: it is then the dialog's main default
         self.vault.toggled.connect(self._update)
         (self.vault if vault_exists else self.session).setChecked(True)
         self._update()
