@@ -88,3 +88,22 @@ def test_storage_status_is_shown(make_app) -> None:
     assert "until Byway closes" in text  # the memory store of the tests
     window.settings_page.done_button.click()
     assert window.stack.currentWidget() is window.welcome
+
+
+def test_every_settings_tab_fits_the_default_window_without_scrolling(qtbot, make_app) -> None:
+    # A word-wrapped page lays out at its widgets' preferred heights: a text box asking for its
+    # default dozen lines pushed "Save bridges" under the fold of a 900 x 680 window.
+    from PySide6.QtWidgets import QApplication
+
+    window = make_app("iran-2022").window
+    assert (window.width(), window.height()) == (900, 680)
+    window.open_settings()
+    page = window.settings_page
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        assert not page.scroller.verticalScrollBar().isVisible(), page.tabs.tabText(index)
+        bottom = page.tabs.currentWidget().mapTo(
+            page.scroller.viewport(), page.tabs.currentWidget().rect().bottomLeft()
+        )
+        assert bottom.y() <= page.scroller.viewport().height(), page.tabs.tabText(index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -116,6 +116,25 @@ class Text(QLabel):
 
     def text(self) -> str:
         return super().text().replace(RLM, "")
+
+
+class TextArea(QPlainTextEdit):
+    """A text box that asks for ``lines`` lines and grows into any room the page has.
+
+    Qt's own preferred height (about twelve lines) is what a scrolling page keeps for it: a page
+    with word-wrapped text lays out at preferred heights, so the buttons below a big box would sit
+    under the fold at the default window size.
+    """
+
+    def __init__(self, lines: int = 4, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        height = self.fontMetrics().lineSpacing() * self.lines + margins.top() + margins.bottom() + 16
+        return QSize(hint.width(), min(hint.height(), height))
 
 
 def label(text: str, role: str = "", *, wrap: bool = True, selectable: bool = False) -> QLabel:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from byway.ui.preferences import BUILTIN_CHOICES, Preferences, check_bridges
-from byway.ui.widgets import button, label, named
+from byway.ui.widgets import TextArea, button, label, named
 
 RunBlocking = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
@@ -63,7 +63,7 @@ class BridgesTab(QWidget):
         layout.addWidget(self.moat_status)
         layout.addWidget(label(self.tr("Your own bridges, one per line:")))
         self.custom = named(
-            QPlainTextEdit(),
+            TextArea(lines=4),
             self.tr("Your own bridges"),
             self.tr("Paste bridge lines here, one per line; each line is checked as you type"),
         )

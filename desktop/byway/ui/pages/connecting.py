@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QPlainTextEdit, QProgressBar, QToolButton, QWidget
+from PySide6.QtWidgets import QProgressBar, QToolButton, QWidget
 
-from byway.ui.widgets import Page, announce, button, label, named
+from byway.ui.widgets import Page, TextArea, announce, button, label, named
 from byway.ui.words import phase_words, stuck_advice, way_name
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class ConnectingPage(Page):
         self.log_toggle.toggled.connect(self._toggle_log)
         self.body.addWidget(self.log_toggle)
         self.log = named(
-            QPlainTextEdit(), self.tr("Connection log"), self.tr("Every step Tor reported, with the time")
+            TextArea(lines=6), self.tr("Connection log"), self.tr("Every step Tor reported, with the time")
         )
         self.log.setReadOnly(True)
         self.log.hide()
