@@ -45,7 +45,7 @@ class ConnectingPage(Page):
         self.log.setReadOnly(True)
         self.log.hide()
         self.body.addWidget(self.log, 1)
-        self.body.addStretch(1)
+        self.body.addStretch(0)  # takes the room while the log is hidden; the shown log takes it all
         self.back_button = button(self.tr("&Back to the plan"), self.tr("Return to the ways out"))
         self.back_button.clicked.connect(self.back)
         self.back_button.hide()
