@@ -20,9 +20,11 @@ from byway.lab.command_args import add_lab_parser
 from byway.store.errors import StoreError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """Byway's command line; without ``commands``, only the options of ``byway`` itself."""
     parser = argparse.ArgumentParser(
         prog="byway",
+        exit_on_error=commands,
         description=translate(
             "Cli", "Find out what this network blocks, learn which way out should work, and connect."
         ),
@@ -51,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
             "iran-2022, china-gfw, russia-2022, shutdown, or a scenario .toml file",
         ),
     )
+    if not commands:
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_diagnose_parser(subparsers)
     add_connect_parser(subparsers)
@@ -64,9 +68,24 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments. When no command is named (opening the window, the common case), the commands'
+    parsers are not built: that is a few milliseconds before the window appears. Anything else
+    (a command, ``--help``, a mistake) goes through the whole parser and its messages."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    if not any(token in ("-h", "--help") for token in tokens):
+        try:
+            args, rest = build_parser(commands=False).parse_known_args(tokens)
+        except argparse.ArgumentError:
+            rest = tokens
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(tokens)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     if args.portable is not None:
         try:
             args.portable.mkdir(mode=0o700, parents=True, exist_ok=True)
