@@ -81,17 +81,36 @@ the window, until its first paint (the process ends there: nothing after it runs
 Extra arguments (``--demo iran-2022``) follow the code."""
 
 
+def first_window_once(code: str, *args: str) -> float:
+    home = tempfile.mkdtemp(prefix="byway-bench-first-")
+    # DISPLAY only tells the command line that a window is wanted; Qt draws offscreen.
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"), BYWAY_BENCH_HOME=home, DISPLAY=":bench")
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def first_window(code: str, runs: int, *args: str) -> float:
-    times = []
+    """The median of ``runs`` fresh processes."""
+    times = sorted(first_window_once(code, *args) for _ in range(runs))
+    return times[len(times) // 2]
+
+
+def first_windows(runs: int, scenario: str) -> dict[str, float]:
+    """Each kind once per round, the rounds one after the other, so a change in the machine's load
+    during the measurement touches the baseline and Byway alike; the median of each kind."""
+    kinds: dict[str, tuple[str, tuple[str, ...]]] = {
+        "bare": (FIRST_WINDOW_BARE, ()),
+        "build": (FIRST_WINDOW_BYWAY, ()),
+        "command_line": (FIRST_WINDOW_CLI, ()),
+        "command_line_demo": (FIRST_WINDOW_CLI, ("--demo", scenario)),
+    }
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(runs):
-        home = tempfile.mkdtemp(prefix="byway-bench-first-")
-        # DISPLAY only tells the command line that a window is wanted; Qt draws offscreen.
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"), BYWAY_BENCH_HOME=home, DISPLAY=":bench")
-        out = subprocess.run(
-            [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
-        )
-        times.append(float(out.stdout.strip().splitlines()[-1]))
-    return sorted(times)[len(times) // 2]
+        for kind, (code, args) in kinds.items():
+            times[kind].append(first_window_once(code, *args))
+    return {kind: sorted(values)[len(values) // 2] for kind, values in times.items()}
 
 
 def longest_stall(scenario: str, speed: float) -> dict[str, float]:
@@ -197,10 +216,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="first-window runs of each kind (median)")
     parser.add_argument("--save", type=Path, help="also write the report to this JSON file")
     args = parser.parse_args()
-    bare = first_window(FIRST_WINDOW_BARE, args.runs)
-    byway = first_window(FIRST_WINDOW_BYWAY, args.runs)
-    cli = first_window(FIRST_WINDOW_CLI, args.runs)
-    cli_demo = first_window(FIRST_WINDOW_CLI, args.runs, "--demo", args.scenario)
+    windows = first_windows(args.runs, args.scenario)
+    bare, byway, cli, cli_demo = (
+        windows[kind] for kind in ("bare", "build", "command_line", "command_line_demo")
+    )
     stalls = longest_stall(args.scenario, args.speed)
     worst = max(stalls[f"{phase}_longest_stall_ms"] for phase in ("diagnosis", "advice", "bootstrap"))
     lab: dict[str, object] = lab_stalls(300.0) if args.lab else {}

@@ -20,7 +20,6 @@ from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
 from byway.ui import flow, fonts, palette, translation
-from byway.ui.icons import icon
 from byway.ui.ports import Collaborators, loading_collaborators
 from byway.ui.preferences import Preferences
 from byway.ui.window import MainWindow
@@ -100,7 +99,13 @@ def build(
     if given is None and not background:
         given = make()
     window = MainWindow(given or loading_collaborators(), prefs, worker, shipped_names())
-    window.setWindowIcon(icon("byway"))
+
+    def set_icon() -> None:  # the SVG icon engine loads in ~10 ms: after the first paint
+        from byway.ui.icons import icon
+
+        window.setWindowIcon(icon("byway"))
+
+    window.after_first_show(set_icon)
     window.setProperty("language", language)
     if given is None:
 
