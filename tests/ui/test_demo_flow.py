@@ -57,3 +57,20 @@ def test_consent_is_remembered(qtbot, make_app, locations) -> None:
     window.welcome.consent.setChecked(True)
     window.welcome.start_button.click()
     qtbot.waitUntil(lambda: load_settings(locations).settings.consent is not None, timeout=5000)
+
+
+def test_the_demo_menu_lists_every_scenario_and_switches_live(qtbot, make_app) -> None:
+    from byway.demo.words import scenario_title
+
+    window = make_app("iran-2022").window
+    assert window.demo_menu.actions() == []  # filled when opened, not before the first window
+    window.demo_menu.aboutToShow.emit()
+    titles = [action.text() for action in window.demo_menu.actions()]
+    assert titles == [scenario_title(name) for name in SCENARIOS]
+    window.demo_menu.aboutToShow.emit()
+    assert len(window.demo_menu.actions()) == len(SCENARIOS)  # not listed twice
+    russia = window.demo_menu.actions()[SCENARIOS.index("russia-2022")]
+    russia.trigger()
+    assert window.collaborators.demo is not None and window.collaborators.demo.key == "russia-2022"
+    assert scenario_title("russia-2022") in window.banner.text()
+    assert window.stack.currentWidget() is window.welcome

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from byway.demo.words import shipped_names
 from byway.store.locations import Locations
 from byway.store.secrets import MemorySecretStore, SecretStore
 from byway.store.settings import load_settings
-from byway.ui import flow, fonts, palette, translation
+from byway.ui import fonts, palette, translation
 from byway.ui.ports import Collaborators, loading_collaborators
 from byway.ui.preferences import Preferences
 from byway.ui.window import MainWindow
@@ -98,7 +97,13 @@ def build(
     given = collaborators
     if given is None and not background:
         given = make()
-    window = MainWindow(given or loading_collaborators(), prefs, worker, shipped_names())
+
+    def scenarios() -> tuple[str, ...]:
+        from byway.demo.words import shipped_names
+
+        return shipped_names()
+
+    window = MainWindow(given or loading_collaborators(), prefs, worker, scenarios)
 
     def set_icon() -> None:  # the SVG icon engine loads in ~10 ms: after the first paint
         from byway.ui.icons import icon
@@ -114,7 +119,13 @@ def build(
 
         window.after_first_show(lambda: worker.run_blocking(make, window.use, not_built))
     window.after_first_show(lambda: fonts.load(app))
-    window.after_first_show(lambda: worker.run_blocking(flow.warm_up, lambda _: window.warm_pages(), print))
+
+    def warm_up() -> None:
+        from byway.ui import flow
+
+        flow.warm_up()
+
+    window.after_first_show(lambda: worker.run_blocking(warm_up, lambda _: window.warm_pages(), print))
 
     def switch(name: str) -> None:
         from PySide6.QtWidgets import QMessageBox

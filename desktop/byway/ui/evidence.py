@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from byway.ui import flow
 from byway.ui.ports import AdviceRequest, Collaborators
 from byway.ui.worker import CoreWorker, Job
 
 if TYPE_CHECKING:
     from byway.analyze.analysis import Analysis
+    from byway.ui import flow
     from byway.ui.preferences import Preferences
 
-Result = flow.Gathered | BaseException
+    Result = flow.Gathered | BaseException
 
 
 class EvidenceGatherer:
@@ -40,6 +40,8 @@ class EvidenceGatherer:
             analysis=analysis,
             country=scenario.country if scenario is not None else self.prefs.settings.country,
         )
+        from byway.ui import flow  # loaded with the first job, not before the first window
+
         self.cancel()
         self.analysis = analysis
         token = self.token = object()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from byway.store.errors import StoreError
+from byway.ui.connector_slot import ConnectorSlot
 from byway.ui.ports import AdviceRequest, Collaborators, Connector, ConnectRequest
 from byway.ui.worker import Job
 
@@ -196,18 +197,6 @@ async def advise(collaborators: Collaborators, gathered: Gathered) -> Advice:
     assert advisor is not None
     plan = await asyncio.to_thread(advisor, gathered.request)
     return Advice(plan, gathered.network_id, gathered.request)
-
-
-class ConnectorSlot:
-    """The connector of the current connection, for Disconnect (built on the worker)."""
-
-    def __init__(self) -> None:
-        self.current: Connector | None = None
-
-    async def disconnect(self) -> None:
-        connector, self.current = self.current, None
-        if connector is not None:
-            await connector.disconnect()
 
 
 def connect_request(prefs: Preferences, network: str | None) -> ConnectRequest:

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from byway.demo.words import scenario_title
 from byway.store.errors import SecretStorageChoice
-from byway.ui import flow, fonts, translation
+from byway.ui import fonts, translation
+from byway.ui.connector_slot import ConnectorSlot
 from byway.ui.evidence import EvidenceGatherer
 from byway.ui.page_stack import PageStack
 from byway.ui.page_wiring import page_factories, wire_page
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from byway.analyze.analysis import Analysis
     from byway.plan import Plan
     from byway.tor.events import Session
+    from byway.ui import flow
     from byway.ui.pages.advice import AdvicePage
     from byway.ui.pages.connected import ConnectedPage
     from byway.ui.pages.connecting import ConnectingPage
@@ -47,6 +48,13 @@ if TYPE_CHECKING:
     from byway.ui.pages.settings import SettingsPage
 
 __all__ = ["MainWindow", "State"]  # State: where the tray and the tests have always found it
+
+
+def _scenario_title(key: str, name: str | None = None) -> str:
+    from byway.demo.words import scenario_title  # demo mode only: not before the first window
+
+    return scenario_title(key, name)
+
 
 FIRST_PAINT_MS = 30
 
@@ -61,7 +69,7 @@ class MainWindow(QMainWindow):
         collaborators: Collaborators,
         prefs: Preferences,
         worker: CoreWorker,
-        scenarios: tuple[str, ...] = (),
+        scenarios: Callable[[], tuple[str, ...]] = tuple,
     ) -> None:
         super().__init__()
         self.collaborators = collaborators
@@ -75,7 +83,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.job: Job | None = None
         self.job_token: object = None
-        self.slot = flow.ConnectorSlot()
+        self.slot = ConnectorSlot()
         self.evidence = EvidenceGatherer(worker, prefs, self._evidence_in)
         self.advice_waiting = False  # asked for advice: give it as soon as the evidence is in
         self.secret_storage = SecretStorage(prefs, self.run_blocking, self)
@@ -172,7 +180,8 @@ class MainWindow(QMainWindow):
         waiting = self._first_show
         self._first_show = None
         if waiting:
-            QTimer.singleShot(FIRST_PAINT_MS, lambda: [then() for then in waiting])
+            # With the window as context: a window closed within those milliseconds runs none of it.
+            QTimer.singleShot(FIRST_PAINT_MS, self, lambda: [then() for then in waiting])
 
     def changeEvent(self, event: QEvent) -> None:
         changed = translation.current_language() != self.language
@@ -248,11 +257,8 @@ class MainWindow(QMainWindow):
         )
         self.settings_action.triggered.connect(self.open_settings)
         menu.addAction(self.settings_action)
-        demo_menu = menu.addMenu(self.tr("&Demo mode"))
-        for name in self.scenarios:
-            action = QAction(scenario_title(name), self)
-            action.triggered.connect(lambda _=False, n=name: self.demo_requested.emit(n))
-            demo_menu.addAction(action)
+        self.demo_menu = menu.addMenu(self.tr("&Demo mode"))
+        self.demo_menu.aboutToShow.connect(self.fill_demo_menu)
         menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -263,6 +269,16 @@ class MainWindow(QMainWindow):
         self.note_action.triggered.connect(self.show_presenter_note)
         self.note_action.setVisible(self.collaborators.demo is not None)
         help_menu.addAction(self.note_action)
+
+    def fill_demo_menu(self) -> None:
+        """The shipped scenarios, listed when the menu opens (reading the folder and the scenario
+        words is not worth delaying the first window for)."""
+        if self.demo_menu.actions():
+            return
+        for name in self.scenarios():
+            action = QAction(_scenario_title(name), self.demo_menu)
+            action.triggered.connect(lambda _=False, n=name: self.demo_requested.emit(n))
+            self.demo_menu.addAction(action)
 
     def use(self, collaborators: Collaborators) -> None:
         """Switch collaborators (real, a demo scenario, a test's) and start the flow over."""
@@ -283,7 +299,7 @@ class MainWindow(QMainWindow):
         scenario = self.collaborators.demo
         if scenario is not None:
             text = self.tr("DEMO: simulated network ({name}). Nothing is sent anywhere.")
-            self.banner.setText(text.format(name=scenario_title(scenario.key, scenario.name)))
+            self.banner.setText(text.format(name=_scenario_title(scenario.key, scenario.name)))
             self.setWindowTitle(self.tr("Byway (demo)"))
         self.banner.setVisible(scenario is not None)
         self.note_action.setVisible(scenario is not None)
@@ -354,6 +370,8 @@ class MainWindow(QMainWindow):
     # -- the flow ---------------------------------------------------------------------------
 
     def start_diagnosis(self) -> None:
+        from byway.ui import flow  # the core's coroutines: loaded with the first job
+
         if self.collaborators.loading:
             return
         if self.prefs.settings.consent is None:
@@ -420,6 +438,8 @@ class MainWindow(QMainWindow):
             self._advise_now()
 
     def _advise_now(self) -> None:
+        from byway.ui import flow  # the core's coroutines: loaded with the first job
+
         self.advice_waiting = False
         gathered, collaborators = self.evidence.result, self.collaborators
         if isinstance(gathered, BaseException) or gathered is None:
@@ -449,6 +469,8 @@ class MainWindow(QMainWindow):
             self.advice.shown()
 
     def start_connect(self, plan: Plan) -> None:
+        from byway.ui import flow  # the core's coroutines: loaded with the first job
+
         collaborators = self.collaborators
         if not collaborators.can_connect:
             return
@@ -520,6 +542,8 @@ class MainWindow(QMainWindow):
         self.secret_storage.ensure(lambda: self._open_moat(collaborators))
 
     def _open_moat(self, collaborators: Collaborators) -> None:
+        from byway.ui import flow  # the core's coroutines: loaded with the first job
+
         prefs = self.prefs
 
         def start(
@@ -562,7 +586,7 @@ class MainWindow(QMainWindow):
         scenario = self.collaborators.demo
         if scenario is None:
             return
-        title = scenario_title(scenario.key, scenario.name)
+        title = _scenario_title(scenario.key, scenario.name)
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(QMessageBox.Icon.Information, title, scenario.description, parent=self)
