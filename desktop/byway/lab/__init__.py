@@ -17,8 +17,9 @@ control code, its certificate authority and its servers. A name's module is impo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from byway.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from byway.lab.control import LabStatus, down, exec_inside, shell, status, switch_scenario, up
@@ -60,15 +61,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the module behind a re-exported ``name`` on first use, and cache the value here."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _MODULE_OF, __all__)
