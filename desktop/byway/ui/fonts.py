@@ -7,7 +7,10 @@ it appears (about 40 ms), so an English start is not slowed, and before a live s
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFontDatabase
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from byway.resources import resources_dir
@@ -34,3 +37,19 @@ def load(app: QApplication) -> None:
     families = [font.family(), *(name for name in FALLBACKS if name != font.family())]
     font.setFamilies(families)
     app.setFont(font)
+
+
+def warm_scripts(app: QApplication, samples: Sequence[str], then: Callable[[], None]) -> None:
+    """Measure one sample of text per idle event-loop turn, so that finding the font for each script
+    (~10 ms the first time: the language list in Settings shows Arabic, Burmese, Chinese and Cyrillic
+    names) happens in small steps while nobody waits, not all at once when Settings is built."""
+    pending = list(reversed(samples))
+
+    def next_sample() -> None:
+        if not pending:
+            then()
+            return
+        QFontMetrics(app.font()).horizontalAdvance(pending.pop())
+        QTimer.singleShot(0, next_sample)
+
+    QTimer.singleShot(0, next_sample)

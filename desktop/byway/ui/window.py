@@ -305,13 +305,19 @@ class MainWindow(QMainWindow):
         self.note_action.setVisible(scenario is not None)
 
     def warm_pages(self) -> None:
-        """Build and lay out the pages not yet shown, one per idle event-loop turn (see
+        """Find the fonts for the languages' own names, then build and lay out the pages not yet
+        shown, one small step per idle event-loop turn (see :func:`fonts.warm_scripts` and
         :meth:`PageStack.warm`); ``warmed`` says when they all are."""
 
         def done() -> None:
             self.warmed = True
 
-        self.pages.warm(done)
+        app = QApplication.instance()
+        names = [translation.native_name(code) for code in translation.available_languages()]
+        if isinstance(app, QApplication):
+            fonts.warm_scripts(app, names, lambda: self.pages.warm(done))
+        else:
+            self.pages.warm(done)
 
     def show_mode(self) -> None:
         """Which mode is active: portable or installed, demo, and where secrets are kept."""
