@@ -22,8 +22,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "desktop"))
-os.environ["QT_QPA_PLATFORM"] = "xcb"
-os.environ.setdefault("BYWAY_LANG", "en")
 
 
 def wait(app: Any, condition: Any, seconds: float) -> bool:
@@ -59,6 +57,10 @@ def icon_on_screen(app: Any, tray: Any) -> str:
 
 
 def main() -> int:
+    # Set here, not at import: pytest imports every module under tests/ (doctests), and the other
+    # tests draw offscreen.
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ.setdefault("BYWAY_LANG", "en")
     home, screenshot = Path(sys.argv[1]), Path(sys.argv[2])
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QSystemTrayIcon
