@@ -31,6 +31,7 @@ class PageStack:
         self.factories = factories
         self.on_built = on_built
         self.pages: dict[str, Page] = {}
+        self.made: dict[str, Page] = {}  # made while idle, not yet in the stack (see warm)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -40,7 +41,7 @@ class PageStack:
         """The page called ``name``, built (and wired, and filled in) now if it was not yet."""
         page = self.pages.get(name)
         if page is None:
-            page = self.factories[name]()
+            page = self.made.pop(name, None) or self.factories[name]()
             self.pages[name] = page
             self.stack.addWidget(page)
             self.on_built(name, page)
@@ -58,28 +59,52 @@ class PageStack:
         for page in self.pages.values():
             self.stack.removeWidget(page)
             page.deleteLater()
+        for page in self.made.values():
+            page.deleteLater()
         self.pages.clear()
+        self.made.clear()
 
     def warm(self, done: Callable[[], None]) -> None:
-        """Build, polish and lay out the pages not yet shown, one per event-loop turn, while idle:
-        reaching one later in the flow then costs no construction, style or layout work."""
-        pending = list(reversed(self.names))
+        """Build, add, polish and lay out the pages not yet shown, in small steps, one per idle
+        event-loop turn: making a page, adding it to the stack (where the style sheet reaches all
+        its widgets) and laying it out are separate turns, so none holds the window for long, and
+        reaching a page later in the flow costs no construction, style or layout work."""
+        steps: list[tuple[Callable[[str], None], str]] = [
+            (step, name)
+            for name in self.names
+            if name not in self.pages
+            for step in (self._make, self._add, self._lay_out)
+        ]
+        steps.reverse()
         stack = self.stack
 
-        def next_page() -> None:
+        def next_step() -> None:
             if not isValid(stack):
                 return
-            if not pending:
+            if not steps:
                 done()
                 return
-            page = self.get(pending.pop())
-            page.ensurePolished()
-            for child in page.findChildren(QWidget):
-                child.ensurePolished()
-            layout = page.layout()
-            if layout is not None:
-                page.resize(stack.size())
-                layout.activate()
-            QTimer.singleShot(0, next_page)
+            step, name = steps.pop()
+            step(name)
+            QTimer.singleShot(0, next_step)
 
-        QTimer.singleShot(0, next_page)
+        QTimer.singleShot(0, next_step)
+
+    def _make(self, name: str) -> None:
+        if name not in self.pages and name not in self.made:
+            self.made[name] = self.factories[name]()
+
+    def _add(self, name: str) -> None:
+        self.get(name)
+
+    def _lay_out(self, name: str) -> None:
+        page = self.get(name)
+        if not isValid(page):
+            return
+        page.ensurePolished()
+        for child in page.findChildren(QWidget):
+            child.ensurePolished()
+        layout = page.layout()
+        if layout is not None:
+            page.resize(self.stack.size())
+            layout.activate()
