@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from byway.resources import resources_dir
+from byway.ui.page_stack import STEP_PAUSE_MS
 
 FALLBACKS = ("Noto Sans", "Noto Sans Arabic", "Noto Sans Myanmar", "Noto Sans CJK SC")
 NEEDED_FOR = frozenset({"fa", "ar", "ur", "ps", "ckb", "my", "zh", "ja", "ko"})
@@ -50,6 +51,6 @@ def warm_scripts(app: QApplication, samples: Sequence[str], then: Callable[[], N
             then()
             return
         QFontMetrics(app.font()).horizontalAdvance(pending.pop())
-        QTimer.singleShot(0, next_sample)
+        QTimer.singleShot(STEP_PAUSE_MS, next_sample)
 
     QTimer.singleShot(0, next_sample)

@@ -19,6 +19,10 @@ from byway.ui.widgets import Page
 
 Factory = Callable[[], Page]
 
+STEP_PAUSE_MS = 4
+"""Between two warm-up steps: a zero-delay timer posted from a timer's callback can run before the
+event loop has looked at anything else, so the steps would add up to one long wait for a click."""
+
 
 class PageStack:
     def __init__(
@@ -86,7 +90,7 @@ class PageStack:
                 return
             step, name = steps.pop()
             step(name)
-            QTimer.singleShot(0, next_step)
+            QTimer.singleShot(STEP_PAUSE_MS, next_step)
 
         QTimer.singleShot(0, next_step)
 
