@@ -105,12 +105,6 @@ def build(
 
     window = MainWindow(given or loading_collaborators(), prefs, worker, scenarios)
 
-    def set_icon() -> None:  # the SVG icon engine loads in ~10 ms: after the first paint
-        from byway.ui.icons import icon
-
-        window.setWindowIcon(icon("byway"))
-
-    window.after_first_show(set_icon)
     window.setProperty("language", language)
     if given is None:
 
@@ -149,6 +143,13 @@ def build(
             running.tray.show()
 
     window.after_first_show(add_tray)
+
+    def set_icon() -> None:  # the SVG icon engine loads in ~10 ms: after the first paint
+        from byway.ui.icons import icon
+
+        window.setWindowIcon(icon("byway"))
+
+    window.after_first_show(set_icon)
     for warning in loaded.warnings:
         window.welcome.show_message(warning.message)
     if secrets is None:  # the keyring, or the plain choice (session only / vault)

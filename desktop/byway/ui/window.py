@@ -25,7 +25,7 @@ from byway.store.errors import SecretStorageChoice
 from byway.ui import fonts, translation
 from byway.ui.connector_slot import ConnectorSlot
 from byway.ui.evidence import EvidenceGatherer
-from byway.ui.page_stack import PageStack
+from byway.ui.page_stack import STEP_PAUSE_MS, PageStack
 from byway.ui.page_wiring import page_factories, wire_page
 from byway.ui.pages.welcome import WelcomePage
 from byway.ui.ports import Collaborators
@@ -179,9 +179,10 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         waiting = self._first_show
         self._first_show = None
-        if waiting:
-            # With the window as context: a window closed within those milliseconds runs none of it.
-            QTimer.singleShot(FIRST_PAINT_MS, self, lambda: [then() for then in waiting])
+        # One at a time, a few milliseconds apart, so that a click is never kept waiting for all of
+        # them; with the window as context, a window closed in the meantime runs none of them.
+        for index, then in enumerate(waiting or ()):
+            QTimer.singleShot(FIRST_PAINT_MS + index * STEP_PAUSE_MS, self, then)
 
     def changeEvent(self, event: QEvent) -> None:
         changed = translation.current_language() != self.language
