@@ -40,7 +40,7 @@ def load(app: QApplication) -> None:
     app.setFont(font)
 
 
-def warm_scripts(app: QApplication, samples: Sequence[str], then: Callable[[], None]) -> None:
+def warm_scripts(samples: Sequence[str], then: Callable[[], None]) -> None:
     """Measure one sample of text per idle event-loop turn, so that finding the font for each script
     (~10 ms the first time: the language list in Settings shows Arabic, Burmese, Chinese and Cyrillic
     names) happens in small steps while nobody waits, not all at once when Settings is built."""
@@ -50,7 +50,7 @@ def warm_scripts(app: QApplication, samples: Sequence[str], then: Callable[[], N
         if not pending:
             then()
             return
-        QFontMetrics(app.font()).horizontalAdvance(pending.pop())
+        QFontMetrics(QApplication.font()).horizontalAdvance(pending.pop())
         QTimer.singleShot(STEP_PAUSE_MS, next_sample)
 
     QTimer.singleShot(0, next_sample)

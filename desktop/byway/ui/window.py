@@ -221,15 +221,14 @@ class MainWindow(QMainWindow):
         """The plan's reasons are words: ask the advisor again (same evidence) in the new language."""
         advisor = self.collaborators.advisor
         if advisor is None:
-            return
-        self.show_plan(made.plan)
+            return  # the Advice page, when built, shows the plan as it was
 
         def again(_: Job) -> Any:
             import asyncio
 
             return asyncio.to_thread(advisor, made.request)
 
-        self.worker.start_job(again, succeeded=lambda plan: self.show_plan(plan, keep_order=False))
+        self.worker.start_job(again, succeeded=self.show_plan)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -313,12 +312,8 @@ class MainWindow(QMainWindow):
         def done() -> None:
             self.warmed = True
 
-        app = QApplication.instance()
         names = [translation.native_name(code) for code in translation.available_languages()]
-        if isinstance(app, QApplication):
-            fonts.warm_scripts(app, names, lambda: self.pages.warm(done))
-        else:
-            self.pages.warm(done)
+        fonts.warm_scripts(names, lambda: self.pages.warm(done))
 
     def show_mode(self) -> None:
         """Which mode is active: portable or installed, demo, and where secrets are kept."""
@@ -463,7 +458,7 @@ class MainWindow(QMainWindow):
         self.advice_made = made
         self.show_plan(made.plan)
 
-    def show_plan(self, plan: Plan, keep_order: bool = False) -> None:
+    def show_plan(self, plan: Plan) -> None:
         self.plan = plan
         note = ""
         if not self.collaborators.can_connect and not plan.shutdown:
