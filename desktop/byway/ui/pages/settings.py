@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -153,12 +152,13 @@ class GeneralTab(QWidget):
             self.passphrase_button.setFocus()
 
         def failed(error: BaseException) -> None:
-            from byway.store.errors import StoreError, VaultPassphraseWrong
+            from byway.store.errors import VaultPassphraseWrong
+            from byway.ui.errors import is_worded, show_crash
 
-            if isinstance(error, StoreError):
-                text = error.message
-            else:
-                logging.getLogger(__name__).error("changing the vault passphrase failed", exc_info=error)
+            if is_worded(error):
+                text = str(error)
+            else:  # the app's own way: a scrubbed report to copy, and here what it means
+                show_crash(error, dialog)
                 text = self.tr(
                     "Something unexpected went wrong. The passphrase was not changed: the vault"
                     " still opens with its current passphrase."
