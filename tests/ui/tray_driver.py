@@ -56,19 +56,46 @@ def icon_on_screen(app: Any, tray: Any) -> str:
     return max(votes, key=lambda name: votes[name]) if any(votes.values()) else "none"
 
 
+def observe(app: Any, window: Any, tray: Any, result: dict[str, Any], screenshot: Path) -> None:
+    """The tray icon through a demo connection and the tray's own Disconnect, into ``result``."""
+    from PySide6.QtGui import QGuiApplication
+
+    from byway.ui.window import State
+
+    result["tray_visible"] = wait(app, tray.isVisible, 5)
+    embedded = wait(app, lambda: not tray.geometry().isEmpty(), 5)
+    geometry = tray.geometry()
+    result["tray_geometry"] = [geometry.x(), geometry.y(), geometry.width(), geometry.height()]
+    result["embedded"] = embedded
+    result["tooltip_idle"] = tray.toolTip()
+    result["icon_idle"] = icon_on_screen(app, tray)
+    window.welcome.consent.setChecked(True)
+    window.welcome.start_button.click()
+    wait(app, lambda: window.stack.currentWidget() is window.results, 15)
+    window.results.advise_button.click()
+    wait(app, lambda: window.advice.connect_button.isVisible(), 15)
+    window.advice.connect_button.click()
+    result["connected"] = wait(app, lambda: window.state == State.CONNECTED, 20)
+    result["tooltip_connected"] = tray.toolTip()
+    result["icon_connected"] = icon_on_screen(app, tray)
+    QGuiApplication.primaryScreen().grabWindow(0).save(str(screenshot))
+    tray.disconnect_action.trigger()
+    result["idle_after_tray_disconnect"] = window.state == State.IDLE
+    result["tooltip_after"] = tray.toolTip()
+    result["icon_after"] = icon_on_screen(app, tray)
+
+
 def main() -> int:
     # Set here, not at import: pytest imports every module under tests/ (doctests), and the other
     # tests draw offscreen.
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     os.environ.setdefault("BYWAY_LANG", "en")
     home, screenshot = Path(sys.argv[1]), Path(sys.argv[2])
-    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QSystemTrayIcon
 
     from byway.store.locations import Locations
     from byway.store.secrets import MemorySecretStore
     from byway.ui.app import application, build
-    from byway.ui.window import State
 
     app = application()
     tray_host = subprocess.Popen(
@@ -85,29 +112,8 @@ def main() -> int:
         window.show()
         result["tray_added"] = wait(app, lambda: running.tray is not None, 5)
         tray = running.tray
-        if tray is None:
-            return print(json.dumps(result)) or 0
-        result["tray_visible"] = wait(app, tray.isVisible, 5)
-        embedded = wait(app, lambda: not tray.geometry().isEmpty(), 5)
-        geometry = tray.geometry()
-        result["tray_geometry"] = [geometry.x(), geometry.y(), geometry.width(), geometry.height()]
-        result["embedded"] = embedded
-        result["tooltip_idle"] = tray.toolTip()
-        result["icon_idle"] = icon_on_screen(app, tray)
-        window.welcome.consent.setChecked(True)
-        window.welcome.start_button.click()
-        wait(app, lambda: window.stack.currentWidget() is window.results, 15)
-        window.results.advise_button.click()
-        wait(app, lambda: window.advice.connect_button.isVisible(), 15)
-        window.advice.connect_button.click()
-        result["connected"] = wait(app, lambda: window.state == State.CONNECTED, 20)
-        result["tooltip_connected"] = tray.toolTip()
-        result["icon_connected"] = icon_on_screen(app, tray)
-        QGuiApplication.primaryScreen().grabWindow(0).save(str(screenshot))
-        tray.disconnect_action.trigger()
-        result["idle_after_tray_disconnect"] = window.state == State.IDLE
-        result["tooltip_after"] = tray.toolTip()
-        result["icon_after"] = icon_on_screen(app, tray)
+        if tray is not None:
+            observe(app, window, tray, result, screenshot)
         running.worker.stop()
     finally:
         tray_host.terminate()
